@@ -1,0 +1,34 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { InMemoryEventPublisher } from '../../src/adapters/in-memory-event-publisher.js';
+import { InMemoryInvoiceRepository } from '../../src/adapters/in-memory-invoice-repository.js';
+import { createInvoice } from '../../src/application/create-invoice.js';
+import { getInvoice } from '../../src/application/get-invoice.js';
+import { listCustomerInvoices } from '../../src/application/list-customer-invoices.js';
+import { markInvoicePaid } from '../../src/application/mark-invoice-paid.js';
+import type { InvoiceRepository } from '../../src/application/ports.js';
+import { createInvoiceRoute } from '../../src/http/create-invoice-route.js';
+import { getInvoiceRoute } from '../../src/http/get-invoice-route.js';
+import { lambdaHttpHandler } from '../../src/http/lambda-http-handler.js';
+import { listCustomerInvoicesRoute } from '../../src/http/list-customer-invoices-route.js';
+import { markInvoicePaidRoute } from '../../src/http/mark-invoice-paid-route.js';
+import type { Route } from '../../src/http/route.js';
+import { fixedClock, sequentialIds } from './invoice-fixtures.js';
+
+/** The four handlers wired to in-memory adapters, exactly as the composition root wires the real ones. */
+export function inMemoryApi(invoices: InvoiceRepository = new InMemoryInvoiceRepository()) {
+  const events = new InMemoryEventPublisher();
+  const logger = new Logger({ serviceName: 'invoicing-test' });
+  const clock = fixedClock();
+  const correlationIds = sequentialIds('generated');
+  const handler = (route: Route) => lambdaHttpHandler(() => ({ logger, route, newId: correlationIds.next }));
+  return {
+    invoices,
+    events,
+    create: handler(
+      createInvoiceRoute(createInvoice({ invoices, events, clock, ids: sequentialIds('inv') })),
+    ),
+    get: handler(getInvoiceRoute(getInvoice({ invoices }))),
+    list: handler(listCustomerInvoicesRoute(listCustomerInvoices({ invoices }))),
+    pay: handler(markInvoicePaidRoute(markInvoicePaid({ invoices, clock }))),
+  };
+}
