@@ -1,0 +1,20 @@
+import { App, type StackProps } from 'aws-cdk-lib';
+import { environmentName, NAME_CONTEXT, stackName } from './environment-name.js';
+import { InvoicesStack } from './invoices-stack.js';
+
+/** Builds the CDK app: one stack, `<prenv:name>-invoices`. */
+export function buildApp(app = new App()): App {
+  const name = environmentName(app.node.tryGetContext(NAME_CONTEXT));
+  new InvoicesStack(app, stackName(name), {
+    environmentName: name,
+    ...deploymentEnvironment(process.env),
+  });
+  return app;
+}
+
+/** Pins account and region when the CDK CLI or toolkit resolved them; otherwise the stack stays agnostic. */
+function deploymentEnvironment(env: NodeJS.ProcessEnv): Pick<StackProps, 'env'> {
+  const account = env.CDK_DEFAULT_ACCOUNT;
+  const region = env.CDK_DEFAULT_REGION;
+  return account !== undefined && region !== undefined ? { env: { account, region } } : {};
+}
