@@ -4,7 +4,7 @@ import { synthStack } from './synth-stack.js';
 
 type Resource = {
   Type: string;
-  Properties?: Record<string, unknown>;
+  Properties: Record<string, unknown>;
   DeletionPolicy?: string;
   UpdateReplacePolicy?: string;
 };
@@ -17,11 +17,12 @@ beforeAll(() => {
 });
 
 const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
-const logicalId = (type: string, prefix: string) => {
+const named = (type: string, prefix: string): [string, Resource] => {
   const found = ofType(type).find(([id]) => id.startsWith(prefix));
   if (found === undefined) throw new Error(`no ${type} named ${prefix}*`);
-  return found[0];
+  return found;
 };
+const logicalId = (type: string, prefix: string) => named(type, prefix)[0];
 
 describe('the invoices stack', () => {
   it('is named from the prenv:name context, with a default for local synth', () => {
@@ -66,19 +67,15 @@ describe('the invoices stack', () => {
     const functions = ofType('AWS::Lambda::Function');
     expect(functions).toHaveLength(4);
     for (const [, fn] of functions) {
-      expect(fn.Properties?.Runtime).toBe('nodejs24.x');
-      expect(fn.Properties?.LoggingConfig).toMatchObject({ LogGroup: { Ref: expect.any(String) } });
+      expect(fn.Properties.Runtime).toBe('nodejs24.x');
+      expect(fn.Properties.LoggingConfig).toMatchObject({ LogGroup: { Ref: expect.any(String) } });
     }
     expect(ofType('AWS::Logs::LogGroup')).toHaveLength(4);
   });
 
   it('tells each function only the names it needs', () => {
     const env = (prefix: string) =>
-      (
-        resources[logicalId('AWS::Lambda::Function', prefix)]?.Properties?.Environment as {
-          Variables: object;
-        }
-      ).Variables;
+      (named('AWS::Lambda::Function', prefix)[1].Properties.Environment as { Variables: object }).Variables;
     expect(Object.keys(env('CreateInvoice')).sort()).toEqual([
       'EVENT_BUS_NAME',
       'NODE_OPTIONS',
@@ -88,10 +85,10 @@ describe('the invoices stack', () => {
   });
 
   it('serves the four routes through a REST API with Lambda proxy integrations', () => {
-    const methods = ofType('AWS::ApiGateway::Method').map(([, method]) => method.Properties?.HttpMethod);
+    const methods = ofType('AWS::ApiGateway::Method').map(([, method]) => method.Properties.HttpMethod);
     expect(methods.sort()).toEqual(['GET', 'GET', 'POST', 'POST']);
     for (const [, method] of ofType('AWS::ApiGateway::Method')) {
-      expect(method.Properties?.Integration).toMatchObject({ Type: 'AWS_PROXY' });
+      expect(method.Properties.Integration).toMatchObject({ Type: 'AWS_PROXY' });
     }
   });
 
@@ -106,13 +103,13 @@ describe('least privilege', () => {
 
   /** Every IAM statement granted to the role of the function whose logical id starts with `prefix`. */
   function statementsOf(prefix: string): Statement[] {
-    const fn = resources[logicalId('AWS::Lambda::Function', prefix)];
-    const roleRef = (fn?.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const [, fn] = named('AWS::Lambda::Function', prefix);
+    const roleRef = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     return ofType('AWS::IAM::Policy')
       .filter(([, policy]) =>
-        (policy.Properties?.Roles as { Ref: string }[]).some((role) => role.Ref === roleRef),
+        (policy.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleRef),
       )
-      .flatMap(([, policy]) => (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
+      .flatMap(([, policy]) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
   }
 
   const actions = (statements: Statement[]) => statements.flatMap((s) => [s.Action].flat()).sort();
