@@ -29,12 +29,15 @@ export class InvoicesStack extends Stack {
       sortKey: { name: index.sortKey, type: AttributeType.STRING },
       projectionType: ProjectionType.ALL,
     });
-    const bus = new EventBus(this, 'Bus', { eventBusName: `${props.environmentName}-invoices` });
+    // The bus name is fixed and passed as a literal rather than Ref'd: moto's Ref of an EventBus yields
+    // its Python object's repr, which then breaks GetFunction. Same value on AWS, where Ref is the name.
+    const busName = `${props.environmentName}-invoices`;
+    const bus = new EventBus(this, 'Bus', { eventBusName: busName });
 
     const tableEnv = { [ENV.tableName]: table.tableName };
     const create = new ApiFunction(this, 'CreateInvoice', {
       entry: 'create-invoice',
-      environment: { ...tableEnv, [ENV.eventBusName]: bus.eventBusName },
+      environment: { ...tableEnv, [ENV.eventBusName]: busName },
     }).function;
     const get = new ApiFunction(this, 'GetInvoice', { entry: 'get-invoice', environment: tableEnv }).function;
     const list = new ApiFunction(this, 'ListCustomerInvoices', {
@@ -60,6 +63,8 @@ export class InvoicesStack extends Stack {
       deployOptions: { stageName: 'api' },
     });
     const invoices = api.root.addResource('invoices');
+    // RestApi's own `Endpoint` output would duplicate ApiUrl in every PR comment and env.
+    api.node.tryRemoveChild('Endpoint');
     invoices.addMethod('POST', new LambdaIntegration(create));
     const invoice = invoices.addResource('{invoiceId}');
     invoice.addMethod('GET', new LambdaIntegration(get));
@@ -73,7 +78,7 @@ export class InvoicesStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: api.url });
     new CfnOutput(this, 'ApiId', { value: api.restApiId });
     new CfnOutput(this, 'TableName', { value: table.tableName });
-    new CfnOutput(this, 'EventBusName', { value: bus.eventBusName });
+    new CfnOutput(this, 'EventBusName', { value: busName });
     new CfnOutput(this, 'CreateInvoiceFunctionName', { value: create.functionName });
     new CfnOutput(this, 'GetInvoiceFunctionName', { value: get.functionName });
     new CfnOutput(this, 'ListCustomerInvoicesFunctionName', { value: list.functionName });
