@@ -1,0 +1,114 @@
+/** Job-summary markdown: the environment report without the marker, and the cleanup sweep's table. */
+
+import { renderReport } from './comment.js';
+import { details, plural, table } from './comment-blocks.js';
+import { fitToBudget, type Limits, MIN_TEXT, type Section } from './comment-budget.js';
+import { notShown, seeTheRun } from './comment-sections.js';
+import { between, formatDuration, formatInstant } from './duration.js';
+import { codeCell, codeSpan, escapeCell, escapeText, firstLine, safeHref, truncate } from './markdown.js';
+import type { CleanupReport, EnvironmentReport, StaleReason, SweptEnvironment } from './report.js';
+
+/** The size a job summary is kept under (GitHub allows 1 MiB per step). */
+export const SUMMARY_BUDGET = 500_000;
+/** Stacks named in one cleanup row before the rest are counted. */
+const STACKS_PER_ROW = 10;
+
+/** The job summary for one environment: the same information as the sticky comment. */
+export function renderSummary(report: EnvironmentReport): string {
+  return renderReport(report, { budget: SUMMARY_BUDGET, level: '##', pullRequestLine: true });
+}
+
+const REASON_LABEL: Readonly<Record<StaleReason, string>> = { 'pr-closed': 'PR closed', expired: 'expired' };
+const RESULT_LABEL: Readonly<Record<SweptEnvironment['result'], string>> = {
+  deleted: '🗑️ deleted',
+  'would-delete': '🔍 would delete',
+  failed: '❌ failed',
+};
+
+/** The cleanup sweep's job summary: one row per stale environment, totals, dry run labelled. */
+export function renderCleanupSummary(report: CleanupReport): string {
+  const count = (result: SweptEnvironment['result']) =>
+    report.environments.filter((env) => env.result === result).length;
+  const when = formatInstant(report.updatedAt) ?? escapeText(report.updatedAt);
+  const head = [
+    `## 🧹 prenv cleanup${report.dryRun ? ' (dry run)' : ''}`,
+    report.dryRun
+      ? '> [!NOTE]\n> **Dry run:** nothing was deleted. The table shows what a real run would delete.'
+      : '',
+    `Swept ${codeSpan(report.repository)} at ${when}.`,
+  ]
+    .filter((line) => line !== '')
+    .join('\n\n');
+  const totals = [
+    report.dryRun ? `**${count('would-delete')}** would be deleted` : `**${count('deleted')}** deleted`,
+    `**${count('failed')}** failed`,
+    `**${report.kept}** kept (PR open and not expired)`,
+  ];
+  if (!report.dryRun && count('would-delete') > 0)
+    totals.push(`**${count('would-delete')}** would be deleted`);
+  const render = (limits: Limits): Section[] => [
+    { kind: 'fixed', text: head },
+    { kind: 'fixed', text: `**Totals:** ${totals.join(' · ')}` },
+    { kind: 'environments', text: cleanupTable(report, limits.environments) },
+    { kind: 'fixed', text: `<sub>prenv · ${seeTheRun(report.runUrl)}</sub>` },
+  ];
+  const initial: Limits = {
+    failures: 0,
+    outputs: 0,
+    stacks: 0,
+    notes: 0,
+    environments: report.environments.length,
+    text: MIN_TEXT,
+  };
+  const cutNote = `… the rest is not shown; ${seeTheRun(report.runUrl)}.`;
+  return `${fitToBudget(render, initial, SUMMARY_BUDGET, cutNote)}\n`;
+}
+
+function cleanupTable(report: CleanupReport, limit: number): string {
+  if (report.environments.length === 0) return 'No stale environments found.';
+  const base = repositoryBase(report.runUrl);
+  const rows = report.environments.slice(0, limit).map((env) => row(env, report.updatedAt, base));
+  const parts: string[] = [];
+  if (rows.length > 0) {
+    parts.push(table(['Environment', 'PR', 'Why stale', 'Age', 'Stacks', 'Result'], rows));
+  }
+  const errors = report.environments
+    .slice(0, limit)
+    .filter((env) => env.error !== undefined)
+    .map((env) => `- ${codeSpan(env.environment)}: ${escapeText(truncate(firstLine(env.error ?? ''), 500))}`);
+  if (errors.length > 0) parts.push(details(`Errors (${errors.length})`, errors.join('\n')));
+  if (rows.length < report.environments.length) {
+    parts.push(notShown(report.environments.length - rows.length, report.runUrl));
+  }
+  return parts.join('\n\n');
+}
+
+/** The repository's web URL, taken from the run's URL (works on GitHub Enterprise hosts too). */
+function repositoryBase(runUrl: string | undefined): string | undefined {
+  return runUrl?.match(/^(https?:\/\/[^?#]+?)\/actions\/runs\/\d+/)?.[1];
+}
+
+function pullRequestCell(pullRequest: number | undefined, base: string | undefined): string {
+  if (pullRequest === undefined) return '—';
+  const number = Math.trunc(pullRequest);
+  const href = base === undefined ? undefined : safeHref(`${base}/pull/${number}`);
+  return href === undefined ? `#${number}` : `[#${number}](${href})`;
+}
+
+function row(env: SweptEnvironment, now: string, base: string | undefined): string[] {
+  const age = between(env.createdAt, now);
+  const names = env.stacks.slice(0, STACKS_PER_ROW).map((stack) => {
+    const status = stack.status === undefined ? '' : ` (${escapeCell(stack.status)})`;
+    return `${codeCell(truncate(stack.name, 200))}${status}`;
+  });
+  if (env.stacks.length > STACKS_PER_ROW) names.push(`and ${env.stacks.length - STACKS_PER_ROW} more`);
+  const result = RESULT_LABEL[env.result] ?? escapeCell(String(env.result));
+  return [
+    codeCell(truncate(env.environment, 200)),
+    pullRequestCell(env.pullRequest, base),
+    env.reasons.map((reason) => REASON_LABEL[reason] ?? escapeCell(String(reason))).join(', ') || '—',
+    age === undefined ? '—' : formatDuration(age),
+    names.length > 0 ? names.join(', ') : plural(0, 'stack'),
+    result,
+  ];
+}
