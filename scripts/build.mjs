@@ -1,0 +1,64 @@
+// Bundles the action into dist/: ESM entry points for main and post, the CDK toolkit in its own
+// lazily imported chunk, and the data files toolkit-lib reads at run time beside it.
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+
+const root = resolve(import.meta.dirname, '..');
+const { values } = parseArgs({ options: { outdir: { type: 'string', default: join(root, 'dist') } } });
+const outdir = resolve(values.outdir);
+const require = createRequire(join(root, 'package.json'));
+
+// toolkit-lib and its dependencies are CommonJS and use require, __filename and __dirname.
+// __dirname must be defined too, or Node 24 rejects the file (ERR_AMBIGUOUS_MODULE_SYNTAX).
+const banner = [
+  "import { createRequire as __prenvCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __prenvFileURLToPath } from 'node:url';",
+  "import { dirname as __prenvDirname } from 'node:path';",
+  'const require = __prenvCreateRequire(import.meta.url);',
+  'const __filename = __prenvFileURLToPath(import.meta.url);',
+  'const __dirname = __prenvDirname(__filename);',
+].join('\n');
+
+await rm(outdir, { recursive: true, force: true });
+await build({
+  entryPoints: { index: join(root, 'src/index.ts'), post: join(root, 'src/post.ts') },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node24',
+  chunkNames: 'chunks/[name]-[hash]',
+  banner: { js: banner },
+  legalComments: 'none',
+  logLevel: 'warning',
+  minifySyntax: true,
+  minifyWhitespace: true,
+});
+
+// Data files, placed where the bundled code looks for them. Chunks live in dist/chunks/, so
+// __dirname there is dist/chunks: cdk-from-cfn reads `${__dirname}/index_bg.wasm`, aws-service-spec
+// reads `${__dirname}/../db.json.gz`, and toolkit-lib walks up to the nearest package.json (dist/)
+// and reads lib/api/bootstrap/bootstrap-template.yaml under it.
+const toolkitRoot = dirname(require.resolve('@aws-cdk/toolkit-lib/package.json'));
+const specRoot = dirname(
+  createRequire(join(toolkitRoot, 'package.json')).resolve('@aws-cdk/aws-service-spec/package.json'),
+);
+await mkdir(join(outdir, 'chunks'), { recursive: true });
+await mkdir(join(outdir, 'lib/api/bootstrap'), { recursive: true });
+await cp(join(toolkitRoot, 'lib/index_bg.wasm'), join(outdir, 'chunks/index_bg.wasm'));
+await cp(join(specRoot, 'db.json.gz'), join(outdir, 'db.json.gz'));
+await cp(
+  join(toolkitRoot, 'lib/api/bootstrap/bootstrap-template.yaml'),
+  join(outdir, 'lib/api/bootstrap/bootstrap-template.yaml'),
+);
+// toolkit-lib reports its own version and build from the package.json and build-info.json it finds.
+const toolkitVersion = JSON.parse(await readFile(join(toolkitRoot, 'package.json'), 'utf8')).version;
+await cp(join(toolkitRoot, 'build-info.json'), join(outdir, 'build-info.json'));
+await writeFile(
+  join(outdir, 'package.json'),
+  `${JSON.stringify({ name: 'prenv-dist', version: toolkitVersion, private: true, type: 'module' }, null, 2)}\n`,
+);

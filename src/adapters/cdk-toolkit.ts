@@ -1,0 +1,286 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { IIoHost, IoMessage, IoRequest, Toolkit } from '@aws-cdk/toolkit-lib';
+import { fingerprint } from '../domain/fingerprint.js';
+import { DeployError, messageOf, SynthError } from '../errors.js';
+import type { DeploymentMethod } from '../inputs.js';
+import type {
+  Assembly,
+  AwsSession,
+  CdkPort,
+  DeployProgress,
+  Log,
+  StackToDeploy,
+  SynthesizedStack,
+  SynthRequest,
+} from '../ports.js';
+
+const STDERR_TAIL_LINES = 25;
+
+interface ManifestArtifact {
+  type: string;
+  properties?: { templateFile?: string; tags?: Record<string, string>; file?: string; stackName?: string };
+  dependencies?: string[];
+  displayName?: string;
+}
+
+interface Manifest {
+  artifacts?: Record<string, ManifestArtifact>;
+}
+
+/** An assembly synthesized into a directory of ours. */
+class DirectoryAssembly implements Assembly {
+  constructor(
+    readonly directory: string,
+    readonly stacks: readonly SynthesizedStack[],
+    /** Stack name → artifact id in manifest.json. */
+    readonly artifactIds: ReadonlyMap<string, string>,
+    /** Stack name → hierarchical id, what stack selection matches on. */
+    readonly selectors: ReadonlyMap<string, string>,
+  ) {}
+
+  async dispose(): Promise<void> {
+    await rm(this.directory, { recursive: true, force: true });
+  }
+}
+
+type Listener = (message: IoMessage<unknown>) => void;
+type ToolkitLib = typeof import('@aws-cdk/toolkit-lib');
+
+/** The CDK toolkit library, with the session's credentials handed in explicitly. */
+export class CdkToolkit implements CdkPort {
+  private readonly toolkit: Toolkit;
+  private listener: Listener | undefined;
+
+  /**
+   * Loads toolkit-lib (a large bundle: about a second and 150 MB) and creates the adapter. Call it
+   * only once a deploy is certain: after inputs, credentials and the account allow-list.
+   */
+  static async create(
+    session: AwsSession,
+    log: Log,
+    appEnv: Readonly<Record<string, string | undefined>>,
+  ): Promise<CdkToolkit> {
+    return new CdkToolkit(await import('@aws-cdk/toolkit-lib'), session, log, appEnv);
+  }
+
+  private constructor(
+    private readonly lib: ToolkitLib,
+    session: AwsSession,
+    private readonly log: Log,
+    private readonly appEnv: Readonly<Record<string, string | undefined>>,
+  ) {
+    const { BaseCredentials, Toolkit } = lib;
+    const ioHost: IIoHost = {
+      notify: async (message) => {
+        this.listener?.(message);
+        this.render(message);
+      },
+      requestResponse: async <T>(request: IoRequest<unknown, T>) => {
+        // Confirmations (with whole template diffs) are answered with their default: debug only.
+        this.log.debug(request.message);
+        return request.defaultResponse;
+      },
+    };
+    this.toolkit = new Toolkit({
+      ioHost,
+      color: false,
+      emojis: false,
+      sdkConfig: {
+        baseCredentials: BaseCredentials.custom({
+          provider: async () => session.credentials,
+          region: session.region,
+        }),
+      },
+    });
+  }
+
+  async synth(request: SynthRequest): Promise<Assembly> {
+    const app = request.app ?? (await appFromCdkJson(request.appDir));
+    const directory = await mkdtemp(join(tmpdir(), 'prenv-assembly-'));
+    const stderr: string[] = [];
+    this.listener = (message) => {
+      if (message.code === 'CDK_ASSEMBLY_E1002') {
+        stderr.push(message.message);
+        if (stderr.length > STDERR_TAIL_LINES) stderr.shift();
+      }
+    };
+    try {
+      const source = await this.toolkit.fromCdkApp(app, {
+        workingDirectory: request.appDir,
+        outdir: directory,
+        contextStore: new this.lib.CdkAppMultiContext(request.appDir, { ...request.context }),
+        env: { ...this.appEnv },
+      });
+      const cached = await this.toolkit.synth(source);
+      await cached.dispose();
+    } catch (error) {
+      await rm(directory, { recursive: true, force: true });
+      const tail = stderr.length > 0 ? stderr.join('\n') : tailOf(error);
+      throw new SynthError(
+        `The CDK app failed to synthesize (${app} in ${request.appDir}): ${messageOf(error)}${tail ? `\n${tail}` : ''}`,
+        { cause: error },
+      );
+    } finally {
+      this.listener = undefined;
+    }
+    return readAssembly(directory);
+  }
+
+  async bootstrap(account: string, region: string): Promise<void> {
+    await this.toolkit.bootstrap(this.lib.BootstrapEnvironments.fromList([`aws://${account}/${region}`]), {});
+  }
+
+  async deploy(
+    assembly: Assembly,
+    stacks: readonly StackToDeploy[],
+    options: { method: DeploymentMethod; onProgress: (event: DeployProgress) => void },
+  ): Promise<void> {
+    if (!(assembly instanceof DirectoryAssembly)) throw new TypeError('assembly was not synthesized here');
+    if (stacks.length === 0) return;
+    await writeTags(assembly, stacks);
+    const started = new Map<string, number>();
+    let current: string | undefined;
+    let assetsStarted: number | undefined;
+    this.listener = (message) => {
+      const stack = stackNameOf(message.data);
+      if (message.code === 'CDK_ASSETS_I5270' && assetsStarted === undefined) assetsStarted = Date.now();
+      if (message.code === 'CDK_TOOLKIT_I5100' && stack !== undefined) {
+        if (assetsStarted !== undefined && started.size === 0) {
+          options.onProgress({ code: 'assets-published', ms: Date.now() - assetsStarted });
+        }
+        current = stack;
+        started.set(stack, Date.now());
+        options.onProgress({ code: 'stack-started', stack });
+      }
+      if (message.code === 'CDK_TOOLKIT_I5900') {
+        const result = message.data as { stackArn?: string; noOp?: boolean };
+        const name = nameFromArn(result.stackArn) ?? current;
+        if (name !== undefined) {
+          options.onProgress({
+            code: 'stack-deployed',
+            stack: name,
+            ms: Date.now() - (started.get(name) ?? Date.now()),
+            noOp: result.noOp === true,
+          });
+          started.delete(name);
+        }
+      }
+    };
+    try {
+      const source = await this.toolkit.fromAssemblyDirectory(assembly.directory);
+      await this.toolkit.deploy(source, {
+        stacks: {
+          strategy: this.lib.StackSelectionStrategy.PATTERN_MUST_MATCH,
+          patterns: stacks.map((stack) => assembly.selectors.get(stack.name) ?? stack.name),
+          expand: this.lib.ExpandStackSelection.NONE,
+        },
+        deploymentMethod: options.method === 'direct' ? { method: 'direct' } : { method: 'change-set' },
+        concurrency: Math.min(stacks.length, 8),
+        stackEventPollingInterval: 1,
+      });
+    } catch (error) {
+      const failed = [...started.keys()][0] ?? current;
+      if (failed !== undefined)
+        options.onProgress({ code: 'stack-failed', stack: failed, reason: messageOf(error) });
+      throw new DeployError(messageOf(error), failed, { cause: error });
+    } finally {
+      this.listener = undefined;
+    }
+  }
+
+  private render(message: IoMessage<unknown>): void {
+    const text = message.message.trim();
+    if (text === '') return;
+    if (message.level === 'error' || message.level === 'warn') this.log.warning(text);
+    else if (message.level === 'info' || message.level === 'result') this.log.info(text);
+    else this.log.debug(text);
+  }
+}
+
+/** The app command from cdk.json; a clear error when there is none. */
+async function appFromCdkJson(appDir: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(join(appDir, 'cdk.json'), 'utf8');
+  } catch {
+    throw new SynthError(
+      `No cdk.json in ${appDir}: point app-dir at the folder holding your CDK app's cdk.json, or set the app input to the command that synthesizes it.`,
+    );
+  }
+  let app: unknown;
+  try {
+    app = (JSON.parse(text) as { app?: unknown }).app;
+  } catch (error) {
+    throw new SynthError(`${join(appDir, 'cdk.json')} is not valid JSON: ${messageOf(error)}`);
+  }
+  if (typeof app !== 'string' || app.trim() === '') {
+    throw new SynthError(`${join(appDir, 'cdk.json')} has no "app" command: add one, or set the app input.`);
+  }
+  return app;
+}
+
+async function readManifest(directory: string): Promise<Manifest> {
+  return JSON.parse(await readFile(join(directory, 'manifest.json'), 'utf8')) as Manifest;
+}
+
+async function readAssembly(directory: string): Promise<DirectoryAssembly> {
+  const artifacts = (await readManifest(directory)).artifacts ?? {};
+  const stackIds = Object.entries(artifacts).filter(
+    ([, artifact]) => artifact.type === 'aws:cloudformation:stack',
+  );
+  const nameOf = (id: string) => artifacts[id]?.properties?.stackName ?? id;
+  const stacks: SynthesizedStack[] = [];
+  const artifactIds = new Map<string, string>();
+  const selectors = new Map<string, string>();
+  for (const [id, artifact] of stackIds) {
+    const name = nameOf(id);
+    const template = await readFile(join(directory, artifact.properties?.templateFile ?? ''), 'utf8');
+    const assets: string[] = [];
+    for (const dependency of artifact.dependencies ?? []) {
+      const file =
+        artifacts[dependency]?.type === 'cdk:asset-manifest'
+          ? artifacts[dependency].properties?.file
+          : undefined;
+      if (file !== undefined) assets.push(await readFile(join(directory, file), 'utf8'));
+    }
+    stacks.push({
+      name,
+      dependencies: (artifact.dependencies ?? [])
+        .filter((dependency) => artifacts[dependency]?.type === 'aws:cloudformation:stack')
+        .map(nameOf),
+      fingerprint: fingerprint({ template, tags: artifact.properties?.tags ?? {}, assets }),
+    });
+    artifactIds.set(name, id);
+    selectors.set(name, artifact.displayName ?? id);
+  }
+  return new DirectoryAssembly(directory, stacks, artifactIds, selectors);
+}
+
+/** Puts each stack's tags into the manifest, where the toolkit takes them from (keeping the app's own). */
+async function writeTags(assembly: DirectoryAssembly, stacks: readonly StackToDeploy[]): Promise<void> {
+  const manifest = await readManifest(assembly.directory);
+  for (const stack of stacks) {
+    const artifact = manifest.artifacts?.[assembly.artifactIds.get(stack.name) ?? ''];
+    if (artifact === undefined)
+      throw new DeployError(`Stack ${stack.name} is not in the synthesized app`, stack.name);
+    artifact.properties = { ...artifact.properties, tags: { ...artifact.properties?.tags, ...stack.tags } };
+  }
+  await writeFile(join(assembly.directory, 'manifest.json'), JSON.stringify(manifest, null, 1));
+}
+
+function stackNameOf(data: unknown): string | undefined {
+  const stack = (data as { stack?: { stackName?: unknown } } | undefined)?.stack;
+  return typeof stack?.stackName === 'string' ? stack.stackName : undefined;
+}
+
+function nameFromArn(arn: string | undefined): string | undefined {
+  return arn?.split(':stack/')[1]?.split('/')[0];
+}
+
+function tailOf(error: unknown): string {
+  const cause = error instanceof Error ? error.cause : undefined;
+  const text = cause instanceof Error ? cause.message : '';
+  return text.split('\n').slice(-STDERR_TAIL_LINES).join('\n');
+}

@@ -1,0 +1,209 @@
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { Octokit } from '@octokit/rest';
+import type { DeploymentState, GitHubPort, Log, PullRequestState } from '../ports.js';
+
+const RetryingOctokit = Octokit.plugin(retry, throttling);
+type Client = InstanceType<typeof RetryingOctokit>;
+
+/** Options for the GitHub adapter. */
+export interface OctokitGitHubOptions {
+  readonly token: string;
+  readonly apiUrl: string;
+  /** owner/repo */
+  readonly repository: string;
+  readonly log: Log;
+  /** Retries after 5xx and rate limits. @default 4 */
+  readonly retries?: number;
+}
+
+/** GitHub through Octokit, retrying 5xx and rate limits with backoff. */
+export class OctokitGitHub implements GitHubPort {
+  private readonly octokit: Client;
+  private readonly owner: string;
+  private readonly repo: string;
+  private readonly commentIds = new Map<string, number>();
+
+  constructor(options: OctokitGitHubOptions) {
+    const [owner = '', repo = ''] = options.repository.split('/');
+    this.owner = owner;
+    this.repo = repo;
+    const retries = options.retries ?? 4;
+    this.octokit = new RetryingOctokit({
+      auth: options.token,
+      baseUrl: options.apiUrl,
+      userAgent: 'prenv',
+      retry: { retries },
+      throttle: {
+        onRateLimit: (
+          after: number,
+          request: { method: string; url: string },
+          _octokit: unknown,
+          count: number,
+        ) => {
+          options.log.warning(
+            `GitHub rate limit on ${request.method} ${request.url}; retrying in ${after} s`,
+          );
+          return count < retries;
+        },
+        onSecondaryRateLimit: (
+          after: number,
+          request: { method: string; url: string },
+          _o: unknown,
+          count: number,
+        ) => {
+          options.log.warning(
+            `GitHub secondary rate limit on ${request.method} ${request.url}; retrying in ${after} s`,
+          );
+          return count < retries;
+        },
+      },
+    });
+  }
+
+  async pullRequest(number: number): Promise<PullRequestState | undefined> {
+    try {
+      const { data } = await this.octokit.rest.pulls.get({
+        owner: this.owner,
+        repo: this.repo,
+        pull_number: number,
+      });
+      return {
+        number,
+        state: data.state === 'closed' ? 'closed' : 'open',
+        merged: data.merged === true,
+        headSha: data.head.sha,
+      };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async upsertComment(pullRequest: number, marker: string, body: string): Promise<string> {
+    const known = this.commentIds.get(marker) ?? (await this.findComment(pullRequest, marker));
+    if (known !== undefined) {
+      try {
+        const { data } = await this.octokit.rest.issues.updateComment({
+          owner: this.owner,
+          repo: this.repo,
+          comment_id: known,
+          body,
+        });
+        this.commentIds.set(marker, data.id);
+        return data.html_url;
+      } catch (error) {
+        if (statusOf(error) !== 404) throw error;
+        // Deleted by someone: post it again below.
+      }
+    }
+    return this.createComment(pullRequest, marker, body);
+  }
+
+  async createDeployment(request: {
+    environment: string;
+    ref: string;
+    description: string;
+  }): Promise<number> {
+    const { data } = await this.octokit.rest.repos.createDeployment({
+      owner: this.owner,
+      repo: this.repo,
+      ref: request.ref,
+      environment: request.environment,
+      description: request.description,
+      transient_environment: true,
+      production_environment: false,
+      auto_merge: false,
+      required_contexts: [],
+    });
+    if (!('id' in data))
+      throw new Error(`GitHub did not create the deployment: ${data.message ?? 'no reason given'}`);
+    return data.id;
+  }
+
+  async setDeploymentStatus(
+    id: number,
+    status: { state: DeploymentState; environmentUrl?: string; logUrl?: string; description?: string },
+  ): Promise<void> {
+    await this.octokit.rest.repos.createDeploymentStatus({
+      owner: this.owner,
+      repo: this.repo,
+      deployment_id: id,
+      state: status.state,
+      auto_inactive: true,
+      ...(status.environmentUrl === undefined ? {} : { environment_url: status.environmentUrl }),
+      ...(status.logUrl === undefined ? {} : { log_url: status.logUrl }),
+      ...(status.description === undefined ? {} : { description: status.description.slice(0, 140) }),
+    });
+  }
+
+  async latestDeployment(environment: string): Promise<number | undefined> {
+    const { data } = await this.octokit.rest.repos.listDeployments({
+      owner: this.owner,
+      repo: this.repo,
+      environment,
+      per_page: 1,
+    });
+    return data[0]?.id;
+  }
+
+  /** Looks through every page of comments for the marker. */
+  private async findComment(pullRequest: number, marker: string): Promise<number | undefined> {
+    const iterator = this.octokit.paginate.iterator(this.octokit.rest.issues.listComments, {
+      owner: this.owner,
+      repo: this.repo,
+      issue_number: pullRequest,
+      per_page: 100,
+    });
+    for await (const page of iterator) {
+      const found = page.data.find((comment) => comment.body?.startsWith(marker));
+      if (found !== undefined) {
+        this.commentIds.set(marker, found.id);
+        return found.id;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Creates the comment without automatic retries: a retried POST whose first attempt did land
+   * would post a duplicate. After a failure, look again before the one retry.
+   */
+  private async createComment(pullRequest: number, marker: string, body: string): Promise<string> {
+    const create = async () => {
+      const { data } = await this.octokit.rest.issues.createComment({
+        owner: this.owner,
+        repo: this.repo,
+        issue_number: pullRequest,
+        body,
+        request: { retries: 0 },
+      });
+      this.commentIds.set(marker, data.id);
+      return data.html_url;
+    };
+    try {
+      return await create();
+    } catch (error) {
+      const status = statusOf(error);
+      if (status !== undefined && status < 500 && status !== 429) throw error;
+      this.commentIds.delete(marker);
+      const landed = await this.findComment(pullRequest, marker);
+      if (landed !== undefined) {
+        const { data } = await this.octokit.rest.issues.updateComment({
+          owner: this.owner,
+          repo: this.repo,
+          comment_id: landed,
+          body,
+        });
+        return data.html_url;
+      }
+      return create();
+    }
+  }
+}
+
+/** The HTTP status of an Octokit error, if it has one. */
+export function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' ? status : undefined;
+}

@@ -1,0 +1,56 @@
+import { OutputsError } from '../errors.js';
+import type { StackOutput } from './report.js';
+
+/** Stack outputs arranged for the action outputs, the PRENV_OUTPUTS file and the e2e environment. */
+export interface ArrangedOutputs {
+  /** stack name → OutputKey → value, every output (the PRENV_OUTPUTS file). */
+  readonly byStack: Record<string, Record<string, string>>;
+  /** OutputKey → value, without CDK's ExportsOutput* keys (the `outputs` action output). */
+  readonly flat: Record<string, string>;
+  /** SCREAMING_SNAKE_CASE name → value, for the e2e command. */
+  readonly variables: Record<string, string>;
+  /** The first output whose key ends in Url or URL. */
+  readonly url?: string;
+}
+
+/** CDK's own cross-stack outputs: kept in the file only. */
+export function isCdkExport(key: string): boolean {
+  return key.startsWith('ExportsOutput');
+}
+
+/** ApiUrl → API_URL, tableName2 → TABLE_NAME2, HTTPSEndpoint → HTTPS_ENDPOINT. */
+export function screamingSnake(key: string): string {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .toUpperCase();
+}
+
+/** Arranges outputs; the same key (or variable name) with different values in two stacks is an error naming both. */
+export function arrangeOutputs(outputs: readonly StackOutput[]): ArrangedOutputs {
+  const byStack: Record<string, Record<string, string>> = {};
+  const flat: Record<string, string> = {};
+  const variables: Record<string, string> = {};
+  const origin = new Map<string, StackOutput>();
+  let url: string | undefined;
+  for (const output of outputs) {
+    byStack[output.stack] ??= {};
+    (byStack[output.stack] as Record<string, string>)[output.key] = output.value;
+    if (isCdkExport(output.key)) continue;
+    const variable = screamingSnake(output.key);
+    const earlier = origin.get(variable);
+    if (earlier !== undefined && earlier.value !== output.value) {
+      throw new OutputsError(
+        `Stacks ${earlier.stack} and ${output.stack} both output ${earlier.key === output.key ? output.key : `${earlier.key} and ${output.key}`} ` +
+          `(environment variable ${variable}) with different values. Rename one of the CfnOutputs so each key is unique.`,
+      );
+    }
+    origin.set(variable, output);
+    flat[output.key] = output.value;
+    variables[variable] = output.value;
+    if (url === undefined && /(Url|URL)$/.test(output.key)) url = output.value;
+  }
+  return { byStack, flat, variables, ...(url === undefined ? {} : { url }) };
+}

@@ -1,0 +1,95 @@
+/** The tags that make a stack prenv's, and the one rule that decides what prenv may touch. */
+
+export const TAG = {
+  managedBy: 'prenv:managed-by',
+  repository: 'prenv:repository',
+  pullRequest: 'prenv:pull-request',
+  environment: 'prenv:environment',
+  sha: 'prenv:sha',
+  expiresAt: 'prenv:expires-at',
+  /** Hash of what was deployed; an unchanged stack is not deployed again. */
+  fingerprint: 'prenv:fingerprint',
+  /** Dependency depth within the app: destroy deletes the highest first. */
+  wave: 'prenv:wave',
+  /** When the environment was first created (kept across updates). */
+  createdAt: 'prenv:created-at',
+} as const;
+
+export const MANAGED_BY = 'prenv';
+
+export type Tags = Readonly<Record<string, string>>;
+
+/** Who owns a stack, from the point of view of one repository and PR. */
+export type Owner =
+  | { readonly kind: 'this-pr' }
+  | { readonly kind: 'unmanaged' }
+  | { readonly kind: 'other-repository'; readonly repository: string }
+  | { readonly kind: 'other-pull-request'; readonly repository: string; readonly pullRequest: string };
+
+/** Classifies a stack by its tags. */
+export function ownerOf(tags: Tags, repository: string, pullRequest: number): Owner {
+  if (tags[TAG.managedBy] !== MANAGED_BY) return { kind: 'unmanaged' };
+  const repo = tags[TAG.repository] ?? '';
+  if (repo !== repository) return { kind: 'other-repository', repository: repo };
+  const pr = tags[TAG.pullRequest] ?? '';
+  if (pr !== String(pullRequest)) return { kind: 'other-pull-request', repository: repo, pullRequest: pr };
+  return { kind: 'this-pr' };
+}
+
+/** True when the stack is managed by prenv for this repository (cleanup's candidate rule). */
+export function ownedByRepository(tags: Tags, repository: string): boolean {
+  return tags[TAG.managedBy] === MANAGED_BY && tags[TAG.repository] === repository;
+}
+
+/** True when the stack belongs to this repository's PR (destroy's rule). */
+export function ownedByPullRequest(tags: Tags, repository: string, pullRequest: number): boolean {
+  return ownerOf(tags, repository, pullRequest).kind === 'this-pr';
+}
+
+/** Describes an owner for an error message. */
+export function describeOwner(owner: Owner): string {
+  switch (owner.kind) {
+    case 'this-pr':
+      return 'this pull request';
+    case 'unmanaged':
+      return 'nobody prenv knows (it has no prenv:managed-by tag)';
+    case 'other-repository':
+      return `the repository ${owner.repository || '(unknown)'}`;
+    case 'other-pull-request':
+      return `pull request #${owner.pullRequest} of ${owner.repository}`;
+  }
+}
+
+/** The ownership tags for a stack deployed now. */
+export function ownershipTags(values: {
+  repository: string;
+  pullRequest: number;
+  environment: string;
+  sha: string;
+  now: Date;
+  ttlHours: number;
+  createdAt?: string;
+}): Record<string, string> {
+  return {
+    [TAG.managedBy]: MANAGED_BY,
+    [TAG.repository]: values.repository,
+    [TAG.pullRequest]: String(values.pullRequest),
+    [TAG.environment]: values.environment,
+    [TAG.sha]: values.sha,
+    [TAG.expiresAt]: isoSeconds(new Date(values.now.getTime() + values.ttlHours * 3_600_000)),
+    [TAG.createdAt]: values.createdAt ?? isoSeconds(values.now),
+  };
+}
+
+/** ISO-8601 UTC without milliseconds, e.g. 2026-11-27T20:00:00Z. */
+export function isoSeconds(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}Z`;
+}
+
+/** True when the stack's expires-at tag is in the past (a missing or unreadable tag never expires). */
+export function isExpired(tags: Tags, now: Date): boolean {
+  const raw = tags[TAG.expiresAt];
+  if (raw === undefined) return false;
+  const at = Date.parse(raw);
+  return Number.isFinite(at) && at <= now.getTime();
+}

@@ -1,0 +1,67 @@
+import { PlanError } from '../errors.js';
+import type { Mode } from '../inputs.js';
+import type { GitHubEvent } from './event.js';
+
+/** What this run will do, decided from the mode and the event alone. */
+export type Plan =
+  | { readonly kind: 'deploy'; readonly pullRequest: number; readonly sha: string }
+  | { readonly kind: 'destroy'; readonly pullRequest: number }
+  | { readonly kind: 'cleanup' }
+  | { readonly kind: 'skip'; readonly reason: string };
+
+const DEPLOY_ACTIONS = ['opened', 'synchronize', 'reopened'];
+const PR_EVENTS = ['pull_request', 'pull_request_target'];
+
+/** Decides deploy, destroy, cleanup or skip; throws PlanError when the event cannot be handled. */
+export function planRun(mode: Mode, event: GitHubEvent, pullRequestInput?: number): Plan {
+  const pr = event.pullRequest;
+  if (pr !== undefined && pr.headRepository !== event.repository && mode !== 'cleanup') {
+    return {
+      kind: 'skip',
+      reason:
+        `Pull request #${pr.number} comes from the fork ${pr.headRepository}. ` +
+        'GitHub gives fork PRs no OIDC token and a read-only token, and their code must not reach the ' +
+        'sandbox account with its credentials, so prenv does not deploy them. Nothing was done.',
+    };
+  }
+  const number = pullRequestInput ?? pr?.number;
+  switch (mode) {
+    case 'deploy':
+      if (number === undefined) throw new PlanError(needsPullRequest('deploy', event));
+      return { kind: 'deploy', pullRequest: number, sha: pr?.number === number ? pr.headSha : event.sha };
+    case 'destroy':
+      if (number === undefined) throw new PlanError(needsPullRequest('destroy', event));
+      return { kind: 'destroy', pullRequest: number };
+    case 'cleanup':
+      return { kind: 'cleanup' };
+    case 'auto':
+      return autoPlan(event, number);
+  }
+}
+
+function autoPlan(event: GitHubEvent, number: number | undefined): Plan {
+  if (event.name === 'workflow_dispatch' || event.name === 'schedule') return { kind: 'cleanup' };
+  const pr = event.pullRequest;
+  if (!PR_EVENTS.includes(event.name) || pr === undefined || number === undefined) {
+    throw new PlanError(
+      `mode auto does not handle the ${event.name} event: it deploys on pull_request opened, synchronize ` +
+        'and reopened, destroys on pull_request closed, and cleans up on workflow_dispatch and schedule. ' +
+        'Run prenv on those events, or set mode to deploy, destroy or cleanup explicitly.',
+    );
+  }
+  if (event.action === 'closed') return { kind: 'destroy', pullRequest: number };
+  if (event.action !== undefined && DEPLOY_ACTIONS.includes(event.action)) {
+    return { kind: 'deploy', pullRequest: number, sha: pr.headSha };
+  }
+  return {
+    kind: 'skip',
+    reason: `pull_request ${event.action ?? '(no action)'} needs no environment change; prenv acts on opened, synchronize, reopened and closed.`,
+  };
+}
+
+function needsPullRequest(mode: string, event: GitHubEvent): string {
+  return (
+    `mode ${mode} needs a pull request number, and the ${event.name} event carries none: ` +
+    'set the pull-request input.'
+  );
+}

@@ -1,0 +1,136 @@
+/**
+ * What a run has to tell people: the one model behind the sticky PR comment, the job summary
+ * and the post step's "cancelled" note. Built by the workflows, rendered by ./comment.ts.
+ */
+
+/** The states an environment can be reported in. */
+export type EnvironmentState =
+  | 'deploying'
+  | 'ready'
+  | 'tests-failed'
+  | 'deploy-failed'
+  | 'cancelled'
+  | 'destroying'
+  | 'destroyed'
+  | 'destroy-failed';
+
+/** One stack output, as CloudFormation returned it. */
+export interface StackOutput {
+  readonly stack: string;
+  readonly key: string;
+  readonly value: string;
+}
+
+/** What happened to one stack in this run. */
+export type StackOutcome = 'deployed' | 'unchanged' | 'failed' | 'not-deployed' | 'deleted' | 'left-behind';
+
+/** A stack and what this run did to it. */
+export interface StackReport {
+  readonly name: string;
+  readonly outcome: StackOutcome;
+  /** CloudFormation status after the run, when known (e.g. DELETE_FAILED). */
+  readonly status?: string;
+}
+
+/** One failing test from the JUnit report. */
+export interface TestFailure {
+  /** Suite and test name, e.g. "invoices api > creates an invoice". */
+  readonly name: string;
+  /** The failure message; renderers show its first line only. */
+  readonly message: string;
+}
+
+/** Totals and failures of the e2e run. */
+export interface TestSummary {
+  readonly total: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly skipped: number;
+  readonly failures: readonly TestFailure[];
+  /** The test command exceeded test-timeout-minutes and was killed. */
+  readonly timedOut?: boolean;
+  /** Exit code of the test command (undefined when it was killed or never ran). */
+  readonly exitCode?: number;
+  /** Why totals are missing or untrustworthy, e.g. "no JUnit file matched sample-app/reports/*.xml". */
+  readonly problem?: string;
+}
+
+/** The root cause of a failed deploy or destroy. */
+export interface FailureCause {
+  /** The stack the failure happened in, when known. */
+  readonly stack?: string;
+  /** Logical id of the first failing resource, when known. */
+  readonly resource?: string;
+  /** Its CloudFormation type, e.g. AWS::Lambda::Function. */
+  readonly resourceType?: string;
+  /** CloudFormation's status reason, or the error message. */
+  readonly reason: string;
+}
+
+/** Durations in milliseconds of the phases that ran. */
+export interface Timings {
+  readonly synth?: number;
+  readonly deploy?: number;
+  readonly tests?: number;
+  readonly destroy?: number;
+  readonly total?: number;
+}
+
+/** Everything the sticky comment and the job summary show for one environment. */
+export interface EnvironmentReport {
+  readonly state: EnvironmentState;
+  /** Environment name, e.g. pr-42. */
+  readonly environment: string;
+  /** owner/repo */
+  readonly repository: string;
+  readonly pullRequest?: number;
+  /** Full head commit SHA. */
+  readonly sha?: string;
+  /** Link to the workflow run, e.g. https://github.com/o/r/actions/runs/1. */
+  readonly runUrl?: string;
+  /** Base web URL of the repository, e.g. https://github.com/o/r (for commit links). */
+  readonly repositoryUrl?: string;
+  /** The environment's URL output, shown first. */
+  readonly url?: string;
+  readonly outputs?: readonly StackOutput[];
+  readonly stacks?: readonly StackReport[];
+  readonly tests?: TestSummary;
+  readonly timings?: Timings;
+  readonly failure?: FailureCause;
+  /** ISO-8601 UTC: when the environment will be swept (prenv:expires-at). */
+  readonly expiresAt?: string;
+  /** ISO-8601 UTC: when the environment was first created (for "lived 3 days"). */
+  readonly createdAt?: string;
+  /** ISO-8601 UTC: when this report was produced. */
+  readonly updatedAt: string;
+  /** Stacks left running or half-done when a run was cancelled or crashed. */
+  readonly leftRunning?: readonly string[];
+  /** Free-form notes prenv wants the reader to see (e.g. "deployments: write is missing"). */
+  readonly notes?: readonly string[];
+}
+
+/** Why cleanup judged an environment stale. */
+export type StaleReason = 'pr-closed' | 'expired';
+
+/** One environment cleanup looked at and what it did. */
+export interface SweptEnvironment {
+  readonly environment: string;
+  readonly pullRequest?: number;
+  readonly reasons: readonly StaleReason[];
+  /** ISO-8601 UTC creation time of its oldest stack. */
+  readonly createdAt?: string;
+  readonly stacks: readonly StackReport[];
+  readonly result: 'deleted' | 'would-delete' | 'failed';
+  readonly error?: string;
+}
+
+/** What the cleanup sweep reports in the job summary. */
+export interface CleanupReport {
+  readonly repository: string;
+  readonly dryRun: boolean;
+  readonly environments: readonly SweptEnvironment[];
+  /** Owned environments that were kept, with the reason (open PR, not expired). */
+  readonly kept: number;
+  readonly updatedAt: string;
+  readonly runUrl?: string;
+}

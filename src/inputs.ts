@@ -1,0 +1,200 @@
+import { isAbsolute, relative, resolve } from 'node:path';
+import { InputError } from './errors.js';
+
+/** The modes prenv runs in. */
+export const MODES = ['auto', 'deploy', 'destroy', 'cleanup'] as const;
+export type Mode = (typeof MODES)[number];
+
+/** How CloudFormation is asked to deploy. */
+export const DEPLOYMENT_METHODS = ['change-set', 'direct'] as const;
+export type DeploymentMethod = (typeof DEPLOYMENT_METHODS)[number];
+
+/** Every action input, parsed and validated. Paths are absolute. */
+export interface Inputs {
+  readonly mode: Mode;
+  readonly roleToAssume?: string;
+  readonly awsRegion: string;
+  readonly allowedAccountIds: readonly string[];
+  readonly roleSessionName?: string;
+  readonly roleDurationSeconds: number;
+  readonly audience: string;
+  readonly appDir: string;
+  readonly app?: string;
+  readonly environmentName: string;
+  readonly context: Readonly<Record<string, string>>;
+  readonly bootstrap: boolean;
+  readonly deploymentMethod: DeploymentMethod;
+  readonly ttlHours: number;
+  readonly testCommand?: string;
+  readonly testWorkingDirectory: string;
+  /** Glob of JUnit files, relative to the workspace. */
+  readonly testReport?: string;
+  readonly testTimeoutMinutes: number;
+  readonly githubToken: string;
+  readonly comment: boolean;
+  readonly pullRequest?: number;
+  readonly dryRun: boolean;
+}
+
+/** Reads one input by its action.yml name; returns '' when unset. */
+export type InputReader = (name: string) => string;
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const ACCOUNT_ID = /^\d{12}$/;
+const CONTEXT_KEY = /^[\w:.@/-]+$/;
+
+/** Parses and validates every input before any I/O; throws InputError naming the input. */
+export function parseInputs(
+  read: InputReader,
+  env: { workspace: string; awsRegion?: string | undefined },
+): Inputs {
+  const text = (name: string) => read(name).trim();
+  const optional = (name: string) => text(name) || undefined;
+
+  const roleToAssume = optional('role-to-assume');
+  if (roleToAssume !== undefined && !ROLE_ARN.test(roleToAssume)) {
+    throw new InputError(
+      'role-to-assume',
+      `role-to-assume must be an IAM role ARN like arn:aws:iam::111122223333:role/prenv-sandbox; got "${roleToAssume}"`,
+    );
+  }
+  const awsRegion = text('aws-region') || env.awsRegion?.trim() || '';
+  if (awsRegion === '') {
+    throw new InputError(
+      'aws-region',
+      'aws-region is required: set the input or the AWS_REGION environment variable',
+    );
+  }
+  if (!REGION.test(awsRegion)) {
+    throw new InputError(
+      'aws-region',
+      `aws-region must be an AWS region such as eu-west-2; got "${awsRegion}"`,
+    );
+  }
+  const testCommand = optional('test-command');
+  const testReport = optional('test-report');
+  if (testReport !== undefined) insideWorkspace('test-report', testReport, env.workspace);
+  const app = optional('app');
+  const pullRequest = optional('pull-request');
+
+  return {
+    mode: oneOf('mode', text('mode') || 'auto', MODES),
+    ...(roleToAssume === undefined ? {} : { roleToAssume }),
+    awsRegion,
+    allowedAccountIds: accountIds(text('allowed-account-ids')),
+    ...(optional('role-session-name') === undefined
+      ? {}
+      : { roleSessionName: sessionName(text('role-session-name')) }),
+    roleDurationSeconds: integer(
+      'role-duration-seconds',
+      text('role-duration-seconds') || '3600',
+      900,
+      43200,
+    ),
+    audience: text('audience') || 'sts.amazonaws.com',
+    appDir: insideWorkspace('app-dir', text('app-dir') || '.', env.workspace),
+    ...(app === undefined ? {} : { app }),
+    environmentName: text('environment-name') || 'pr-{number}',
+    context: contextLines(read('context')),
+    bootstrap: boolean('bootstrap', text('bootstrap') || 'false'),
+    deploymentMethod: oneOf(
+      'deployment-method',
+      text('deployment-method') || 'change-set',
+      DEPLOYMENT_METHODS,
+    ),
+    ttlHours: integer('ttl-hours', text('ttl-hours') || '72', 1, 24 * 365),
+    ...(testCommand === undefined ? {} : { testCommand }),
+    testWorkingDirectory: insideWorkspace(
+      'test-working-directory',
+      text('test-working-directory') || '.',
+      env.workspace,
+    ),
+    ...(testReport === undefined ? {} : { testReport }),
+    testTimeoutMinutes: integer('test-timeout-minutes', text('test-timeout-minutes') || '30', 1, 360),
+    githubToken: text('github-token'),
+    comment: boolean('comment', text('comment') || 'true'),
+    ...(pullRequest === undefined
+      ? {}
+      : { pullRequest: integer('pull-request', pullRequest, 1, Number.MAX_SAFE_INTEGER) }),
+    dryRun: boolean('dry-run', text('dry-run') || 'false'),
+  };
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  const found = allowed.find((candidate) => candidate === value);
+  if (found === undefined) {
+    throw new InputError(name, `${name} must be one of ${allowed.join(', ')}; got "${value}"`);
+  }
+  return found;
+}
+
+function integer(name: string, value: string, min: number, max: number): number {
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new InputError(name, `${name} must be a whole number from ${min} to ${max}; got "${value}"`);
+  }
+  return Number(value);
+}
+
+/** YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them. */
+function boolean(name: string, value: string): boolean {
+  if (['true', 'True', 'TRUE'].includes(value)) return true;
+  if (['false', 'False', 'FALSE'].includes(value)) return false;
+  throw new InputError(name, `${name} must be true or false; got "${value}"`);
+}
+
+function accountIds(value: string): string[] {
+  if (value === '') return [];
+  const ids = value.split(/[\s,]+/).filter((id) => id !== '');
+  const bad = ids.find((id) => !ACCOUNT_ID.test(id));
+  if (bad !== undefined) {
+    throw new InputError(
+      'allowed-account-ids',
+      `allowed-account-ids must be comma-separated 12-digit AWS account ids; got "${bad}"`,
+    );
+  }
+  return ids;
+}
+
+function sessionName(value: string): string {
+  if (!/^[\w+=,.@-]{2,64}$/.test(value)) {
+    throw new InputError(
+      'role-session-name',
+      `role-session-name must be 2-64 characters of letters, digits and +=,.@_-; got "${value}"`,
+    );
+  }
+  return value;
+}
+
+function contextLines(value: string): Record<string, string> {
+  const context: Record<string, string> = {};
+  for (const raw of value.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const at = line.indexOf('=');
+    const key = at > 0 ? line.slice(0, at).trim() : '';
+    if (!CONTEXT_KEY.test(key)) {
+      throw new InputError('context', `context must be key=value lines; got "${line}"`);
+    }
+    if (key.startsWith('prenv:')) {
+      throw new InputError(
+        'context',
+        `context keys starting with prenv: are set by prenv itself; got "${key}"`,
+      );
+    }
+    context[key] = line.slice(at + 1).trim();
+  }
+  return context;
+}
+
+function insideWorkspace(name: string, value: string, workspace: string): string {
+  const absolute = resolve(workspace, value);
+  const rel = relative(workspace, absolute);
+  if (isAbsolute(value) || rel.startsWith('..') || isAbsolute(rel)) {
+    throw new InputError(
+      name,
+      `${name} must be a path inside the repository, relative to its root; got "${value}"`,
+    );
+  }
+  return absolute;
+}

@@ -1,0 +1,200 @@
+/**
+ * The interfaces the workflows need. Adapters in src/adapters implement them; tests use the
+ * same adapters against moto and the loopback GitHub server, or small fakes of these ports.
+ */
+import type { FailureCause, StackOutput, TestSummary } from './domain/report.js';
+import type { DeploymentMethod } from './inputs.js';
+
+/** The step log, as the runner shows it. */
+export interface Log {
+  info(message: string): void;
+  notice(message: string): void;
+  warning(message: string): void;
+  error(message: string): void;
+  debug(message: string): void;
+  /** Runs fn inside a collapsible log group. */
+  group<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** Masks a secret in every later log line. */
+  mask(secret: string): void;
+}
+
+/** Time, passed in so that tests never sleep for real. */
+export interface Clock {
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+}
+
+/** AWS credentials, handed explicitly to whatever needs them. */
+export interface AwsCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+  readonly expiration?: Date;
+}
+
+/** Credentials with the identity and region they were checked for. */
+export interface AwsSession {
+  readonly credentials: AwsCredentials;
+  readonly region: string;
+  readonly account: string;
+  readonly arn: string;
+}
+
+/** How to obtain the session. */
+export interface CredentialsRequest {
+  readonly region: string;
+  readonly roleArn?: string;
+  readonly sessionName: string;
+  readonly durationSeconds: number;
+  /** A GitHub OIDC token: the role is assumed with AssumeRoleWithWebIdentity. */
+  readonly webIdentityToken?: string;
+}
+
+/** STS. */
+export interface CredentialsPort {
+  /** Assumes the role (or takes the ambient credentials) and asks STS who they are. */
+  resolve(request: CredentialsRequest): Promise<AwsSession>;
+}
+
+/** The GitHub Actions OIDC token source. */
+export interface OidcPort {
+  /** True when the job was granted id-token: write. */
+  available(): boolean;
+  token(audience: string): Promise<string>;
+}
+
+/** A CloudFormation stack as prenv needs to see it. */
+export interface StackInfo {
+  readonly name: string;
+  readonly id: string;
+  readonly status: string;
+  readonly statusReason?: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly outputs: readonly StackOutput[];
+  readonly createdAt?: Date;
+  readonly updatedAt?: Date;
+}
+
+/** CloudFormation, for what the CDK toolkit does not do: lookups, tags, deletes, root causes. */
+export interface StacksPort {
+  /** The live stack of that name, or undefined when there is none. */
+  get(name: string): Promise<StackInfo | undefined>;
+  /** Every live stack in the region (all pages). */
+  list(): Promise<StackInfo[]>;
+  /** Starts deleting a stack by id; force uses DeletionMode FORCE_DELETE_STACK. */
+  delete(id: string, options?: { force?: boolean }): Promise<void>;
+  /** Polls until the stack is no longer *_IN_PROGRESS; undefined once it is gone. */
+  settle(id: string, timeoutMs: number): Promise<StackInfo | undefined>;
+  /** The first failed resource of the stack's latest operation, from its events. */
+  firstFailure(id: string): Promise<FailureCause | undefined>;
+}
+
+/** One stack of a synthesized app. */
+export interface SynthesizedStack {
+  readonly name: string;
+  /** Names of the stacks it depends on. */
+  readonly dependencies: readonly string[];
+  /** Hash of its template, parameters, assets and tags. */
+  readonly fingerprint: string;
+}
+
+/** A synthesized CDK app, ready to deploy. */
+export interface Assembly {
+  readonly stacks: readonly SynthesizedStack[];
+  /** Frees the assembly (its directory and locks). */
+  dispose(): Promise<void>;
+}
+
+/** What to synthesize. */
+export interface SynthRequest {
+  readonly appDir: string;
+  readonly app?: string;
+  readonly context: Readonly<Record<string, string>>;
+}
+
+/** A stack to deploy, with the tags it must carry. */
+export interface StackToDeploy {
+  readonly name: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Progress of a deploy, as typed events. */
+export type DeployProgress =
+  | { readonly code: 'assets-published'; readonly ms: number }
+  | { readonly code: 'stack-started'; readonly stack: string }
+  | { readonly code: 'stack-deployed'; readonly stack: string; readonly ms: number; readonly noOp: boolean }
+  | { readonly code: 'stack-failed'; readonly stack: string; readonly reason: string };
+
+/** The CDK toolkit. */
+export interface CdkPort {
+  synth(request: SynthRequest): Promise<Assembly>;
+  /** Bootstraps the environment unless it already is. */
+  bootstrap(account: string, region: string): Promise<void>;
+  /** Deploys exactly these stacks, in dependency order, independent ones in parallel. */
+  deploy(
+    assembly: Assembly,
+    stacks: readonly StackToDeploy[],
+    options: { method: DeploymentMethod; onProgress: (event: DeployProgress) => void },
+  ): Promise<void>;
+}
+
+/** How a test command ended. */
+export interface CommandResult {
+  readonly exitCode?: number;
+  readonly timedOut: boolean;
+  readonly durationMs: number;
+  /** Set when the command could not be started or was killed by a signal. */
+  readonly error?: string;
+}
+
+/** Runs the e2e command. */
+export interface CommandRunner {
+  run(request: {
+    command: string;
+    cwd: string;
+    env: Readonly<Record<string, string>>;
+    timeoutMs: number;
+  }): Promise<CommandResult>;
+}
+
+/** Reads JUnit XML reports. */
+export interface TestReportReader {
+  /** Totals and failures of every file matching the glob under root; problem set when none or unreadable. */
+  read(pattern: string, root: string): Promise<TestSummary>;
+}
+
+/** A pull request's current state on GitHub. */
+export interface PullRequestState {
+  readonly number: number;
+  readonly state: 'open' | 'closed';
+  readonly merged: boolean;
+  readonly headSha: string;
+}
+
+/** GitHub deployment status states prenv uses. */
+export type DeploymentState = 'in_progress' | 'success' | 'failure' | 'inactive' | 'error';
+
+/** GitHub. */
+export interface GitHubPort {
+  /** The PR, or undefined when it does not exist. */
+  pullRequest(number: number): Promise<PullRequestState | undefined>;
+  /** Creates or edits in place the comment holding marker; returns its URL. */
+  upsertComment(pullRequest: number, marker: string, body: string): Promise<string>;
+  /** Creates a deployment for the environment at ref; returns its id. */
+  createDeployment(request: { environment: string; ref: string; description: string }): Promise<number>;
+  /** Adds a status to a deployment. */
+  setDeploymentStatus(
+    id: number,
+    status: { state: DeploymentState; environmentUrl?: string; logUrl?: string; description?: string },
+  ): Promise<void>;
+  /** The most recent deployment id for the environment, if any. */
+  latestDeployment(environment: string): Promise<number | undefined>;
+}
+
+/** Where the step's results go: outputs, job summary, state for the post step. */
+export interface StepPort {
+  setOutput(name: string, value: string): void;
+  appendSummary(markdown: string): Promise<void>;
+  saveState(name: string, value: string): void;
+  getState(name: string): string;
+}

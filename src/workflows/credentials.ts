@@ -1,0 +1,80 @@
+import { roleSessionName } from '../domain/naming.js';
+import { CredentialsError, messageOf } from '../errors.js';
+import type { Inputs } from '../inputs.js';
+import type { AwsSession, CredentialsPort, Log, OidcPort } from '../ports.js';
+
+/** What opening a session needs. */
+export interface SessionPorts {
+  readonly credentials: CredentialsPort;
+  readonly oidc: OidcPort;
+  readonly log: Log;
+}
+
+/**
+ * Obtains the sandbox session: OIDC → AssumeRoleWithWebIdentity, AssumeRole, or ambient credentials;
+ * masks the secrets; refuses an account that is not on the allow-list before anything is written.
+ */
+export async function openSession(
+  inputs: Inputs,
+  context: { repository: string; pullRequest?: number },
+  ports: SessionPorts,
+): Promise<AwsSession> {
+  const sessionName = inputs.roleSessionName ?? roleSessionName(context.repository, context.pullRequest);
+  let webIdentityToken: string | undefined;
+  if (inputs.roleToAssume !== undefined && ports.oidc.available()) {
+    try {
+      webIdentityToken = await ports.oidc.token(inputs.audience);
+    } catch (error) {
+      throw new CredentialsError(
+        `Could not get a GitHub OIDC token for audience ${inputs.audience}: ${messageOf(error)}. ` +
+          'The job needs `permissions: id-token: write`.',
+        { cause: error },
+      );
+    }
+    ports.log.mask(webIdentityToken);
+  }
+  let session: AwsSession;
+  try {
+    session = await ports.credentials.resolve({
+      region: inputs.awsRegion,
+      sessionName,
+      durationSeconds: inputs.roleDurationSeconds,
+      ...(inputs.roleToAssume === undefined ? {} : { roleArn: inputs.roleToAssume }),
+      ...(webIdentityToken === undefined ? {} : { webIdentityToken }),
+    });
+  } catch (error) {
+    if (inputs.roleToAssume !== undefined && webIdentityToken === undefined) {
+      throw new CredentialsError(
+        `${messageOf(error)}. No GitHub OIDC token was available (ACTIONS_ID_TOKEN_REQUEST_URL is not set), so prenv ` +
+          'tried AssumeRole with the ambient credentials. To use OIDC, give the job `permissions: id-token: write`.',
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+  ports.log.mask(session.credentials.secretAccessKey);
+  if (session.credentials.sessionToken !== undefined) ports.log.mask(session.credentials.sessionToken);
+  ports.log.mask(session.credentials.accessKeyId);
+  if (inputs.allowedAccountIds.length > 0 && !inputs.allowedAccountIds.includes(session.account)) {
+    throw new CredentialsError(
+      `The credentials are for AWS account ${session.account}, which is not in allowed-account-ids ` +
+        `(${inputs.allowedAccountIds.join(', ')}). prenv refuses to touch it. Fix role-to-assume, or add the ` +
+        'account to allowed-account-ids if it really is a sandbox.',
+    );
+  }
+  ports.log.info(`AWS session: ${session.arn} in ${session.region}`);
+  return session;
+}
+
+/** The session's credentials as the standard AWS environment variables. */
+export function credentialVariables(session: AwsSession): Record<string, string> {
+  return {
+    AWS_ACCESS_KEY_ID: session.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: session.credentials.secretAccessKey,
+    ...(session.credentials.sessionToken === undefined
+      ? {}
+      : { AWS_SESSION_TOKEN: session.credentials.sessionToken }),
+    AWS_REGION: session.region,
+    AWS_DEFAULT_REGION: session.region,
+  };
+}

@@ -1,0 +1,86 @@
+import { isoSeconds, ownedByPullRequest, TAG } from '../domain/ownership.js';
+import type { EnvironmentReport } from '../domain/report.js';
+import type { Clock, Log, StacksPort, StepPort } from '../ports.js';
+import { deleteStacks } from './delete-stacks.js';
+import type { Reporter } from './reporter.js';
+import { saveRunState } from './run-state.js';
+
+/** What destroy needs. */
+export interface DestroyRequest {
+  readonly repository: string;
+  readonly pullRequest: number;
+  readonly environment: string;
+  readonly runUrl?: string;
+  readonly repositoryUrl?: string;
+}
+
+/** The ports destroy uses. */
+export interface DestroyPorts {
+  readonly log: Log;
+  readonly clock: Clock;
+  readonly step: StepPort;
+  readonly stacks: StacksPort;
+  readonly reporter: Reporter;
+}
+
+/**
+ * Deletes every stack this PR owns, found by its tags and never by its name. Stacks already gone
+ * are success: a second destroy is a no-op.
+ */
+export async function destroy(
+  request: DestroyRequest,
+  ports: DestroyPorts,
+): Promise<{ report: EnvironmentReport; failure?: string }> {
+  const { log, clock } = ports;
+  const started = clock.now().getTime();
+  const owned = (await ports.stacks.list()).filter((stack) =>
+    ownedByPullRequest(stack.tags, request.repository, request.pullRequest),
+  );
+  log.info(
+    owned.length === 0
+      ? `No stack of ${request.repository} PR #${request.pullRequest} exists: nothing to delete.`
+      : `Deleting ${owned.length} stack(s) of PR #${request.pullRequest}: ${owned.map((stack) => stack.name).join(', ')}`,
+  );
+  saveRunState(ports.step, {
+    phase: 'destroying',
+    environment: request.environment,
+    pullRequest: request.pullRequest,
+    stacks: owned.map((stack) => stack.name),
+  });
+  const deletion = await log.group('Delete stacks', () => deleteStacks(ports.stacks, owned, log));
+  saveRunState(ports.step, { phase: 'done' });
+  const createdAt = owned
+    .map((stack) => stack.tags[TAG.createdAt] ?? (stack.createdAt ? isoSeconds(stack.createdAt) : undefined))
+    .filter((value): value is string => value !== undefined)
+    .sort()[0];
+  const left = deletion.stacks.filter((stack) => stack.outcome !== 'deleted');
+  const report: EnvironmentReport = {
+    state: left.length > 0 ? 'destroy-failed' : 'destroyed',
+    environment: request.environment,
+    repository: request.repository,
+    pullRequest: request.pullRequest,
+    stacks: deletion.stacks,
+    timings: { destroy: clock.now().getTime() - started },
+    updatedAt: isoSeconds(clock.now()),
+    ...(createdAt === undefined ? {} : { createdAt }),
+    ...(deletion.failure === undefined ? {} : { failure: deletion.failure }),
+    ...(request.runUrl === undefined ? {} : { runUrl: request.runUrl }),
+    ...(request.repositoryUrl === undefined ? {} : { repositoryUrl: request.repositoryUrl }),
+    ...(left.length > 0 ? { leftRunning: left.map((stack) => stack.name) } : {}),
+  };
+  ports.step.setOutput('environment', request.environment);
+  ports.step.setOutput('stacks', JSON.stringify(deletion.stacks.map((stack) => stack.name)));
+  ports.step.setOutput('outputs', '{}');
+  ports.step.setOutput('url', '');
+  ports.step.setOutput('test-result', 'skipped');
+  await ports.reporter.deploymentStatus('inactive', 'Environment destroyed', undefined, request.environment);
+  await ports.reporter.comment(report);
+  return {
+    report,
+    ...(left.length > 0
+      ? {
+          failure: `Could not delete ${left.map((stack) => `${stack.name} (${stack.status ?? 'unknown'})`).join(', ')}`,
+        }
+      : {}),
+  };
+}

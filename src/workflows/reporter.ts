@@ -1,0 +1,114 @@
+import { markerFor, renderComment } from '../domain/comment.js';
+import type { EnvironmentReport } from '../domain/report.js';
+import { renderSummary } from '../domain/summary.js';
+import { messageOf } from '../errors.js';
+import type { DeploymentState, GitHubPort, Log, StepPort } from '../ports.js';
+
+/** Where reports go, and what is switched off. */
+export interface ReporterOptions {
+  /** undefined when there is no github-token: nothing is sent to GitHub. */
+  readonly github: GitHubPort | undefined;
+  readonly step: StepPort;
+  readonly log: Log;
+  /** The comment input. */
+  readonly comment: boolean;
+  readonly runUrl?: string;
+}
+
+/**
+ * Tells people what happened: the sticky comment, the GitHub deployment and the job summary.
+ * A GitHub failure is a warning, never the run's result: the step outcome and summary stay true.
+ */
+export class Reporter {
+  private deploymentId: number | undefined;
+  private readonly problems = new Set<string>();
+
+  constructor(private readonly options: ReporterOptions) {}
+
+  /** Creates or edits the PR's sticky comment. */
+  async comment(report: EnvironmentReport): Promise<void> {
+    const { github, comment, step } = this.options;
+    if (!comment || github === undefined || report.pullRequest === undefined) return;
+    const url = await this.attempt('update the pull request comment', () =>
+      github.upsertComment(
+        report.pullRequest as number,
+        markerFor(report.environment),
+        renderComment(report),
+      ),
+    );
+    if (url !== undefined) step.setOutput('comment-url', url);
+  }
+
+  /** Starts a GitHub deployment for the environment at the head commit, in progress. */
+  async startDeployment(environment: string, sha: string): Promise<void> {
+    const github = this.options.github;
+    if (github === undefined) return;
+    this.deploymentId = await this.attempt('create the GitHub deployment', () =>
+      github.createDeployment({ environment, ref: sha, description: `prenv environment ${environment}` }),
+    );
+    await this.deploymentStatus('in_progress', 'Deploying');
+  }
+
+  /** Adds a status to this run's deployment (or the environment's latest one). */
+  async deploymentStatus(
+    state: DeploymentState,
+    description: string,
+    environmentUrl?: string,
+    environment?: string,
+  ): Promise<void> {
+    const github = this.options.github;
+    if (github === undefined) return;
+    if (this.deploymentId === undefined && environment !== undefined) {
+      this.deploymentId = await this.attempt('find the GitHub deployment', () =>
+        github.latestDeployment(environment),
+      );
+    }
+    const id = this.deploymentId;
+    if (id === undefined) return;
+    await this.attempt('update the GitHub deployment', () =>
+      github.setDeploymentStatus(id, {
+        state,
+        description,
+        ...(environmentUrl === undefined ? {} : { environmentUrl }),
+        ...(this.options.runUrl === undefined ? {} : { logUrl: this.options.runUrl }),
+      }),
+    );
+  }
+
+  /** Appends the report to the job summary. */
+  async summary(markdown: string): Promise<void> {
+    try {
+      await this.options.step.appendSummary(markdown);
+    } catch (error) {
+      this.options.log.warning(`Could not write the job summary: ${messageOf(error)}`);
+    }
+  }
+
+  /** Appends an environment report to the job summary. */
+  async summarize(report: EnvironmentReport): Promise<void> {
+    await this.summary(renderSummary({ ...report, notes: [...(report.notes ?? []), ...this.problems] }));
+  }
+
+  /** What went wrong talking to GitHub, for the summary. */
+  get githubProblems(): readonly string[] {
+    return [...this.problems];
+  }
+
+  private async attempt<T>(what: string, fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch (error) {
+      const status = (error as { status?: unknown }).status;
+      const hint =
+        status === 403 || status === 404
+          ? what.includes('deployment')
+            ? ' (does the job have `permissions: deployments: write`?)'
+            : ' (does the job have `permissions: pull-requests: write`?)'
+          : '';
+      const problem = `Could not ${what}: ${messageOf(error)}${hint}`;
+      this.problems.add(problem);
+      this.options.log.warning(problem);
+      return undefined;
+    }
+  }
+}

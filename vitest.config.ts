@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Integration tests each start their own moto and GitHub stand-in; two cores.
+    maxWorkers: 2,
+    fileParallelism: true,
+  },
+});
