@@ -8,6 +8,10 @@ export default defineConfig({
         test: {
           name: 'local',
           include: ['test/**/*.test.ts'],
+          globalSetup: ['test/support/moto-global-setup.ts'],
+          // Test files share module instances per worker: nothing here keeps module state between tests,
+          // and re-importing aws-cdk-lib and the SDK per file doubled the suite's time.
+          isolate: false,
           exclude: ['test/e2e/**', 'test/deploy/**'],
         },
       },

@@ -1,30 +1,27 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoDbInvoiceRepository } from '../../src/adapters/dynamodb-invoice-repository.js';
 import { InvoiceAlreadyExistsError } from '../../src/domain/errors.js';
 import { issued } from '../support/invoice-fixtures.js';
 import { createInvoiceTable } from '../support/invoice-table.js';
-import { type MotoServer, startMoto } from '../support/moto-server.js';
+import { motoClientConfig } from '../support/moto-server.js';
 import { invoiceRepositoryContract } from './invoice-repository-contract.js';
 
-let moto: MotoServer;
 let client: DynamoDBClient;
 let tables = 0;
 
-beforeAll(async () => {
-  moto = await startMoto();
-  client = new DynamoDBClient(moto.clientConfig);
+beforeAll(() => {
+  client = new DynamoDBClient(motoClientConfig(inject('motoEndpoint')));
 });
 
-afterAll(async () => {
+afterAll(() => {
   client?.destroy();
-  await moto?.stop();
 });
 
 async function freshRepository(): Promise<DynamoDbInvoiceRepository> {
   tables += 1;
-  const tableName = `invoices-${tables}`;
+  const tableName = `invoices-${process.pid}-${tables}`;
   await createInvoiceTable(client, tableName);
   return new DynamoDbInvoiceRepository(
     DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),

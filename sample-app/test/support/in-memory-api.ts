@@ -15,9 +15,12 @@ import type { Route } from '../../src/http/route.js';
 import { fixedClock, sequentialIds } from './invoice-fixtures.js';
 
 /** The four handlers wired to in-memory adapters, exactly as the composition root wires the real ones. */
-export function inMemoryApi(invoices: InvoiceRepository = new InMemoryInvoiceRepository()) {
+export function inMemoryApi(
+  invoices: InvoiceRepository = new InMemoryInvoiceRepository(),
+  logLevel: 'INFO' | 'SILENT' = 'SILENT',
+) {
   const events = new InMemoryEventPublisher();
-  const logger = new Logger({ serviceName: 'invoicing-test' });
+  const logger = new Logger({ serviceName: 'invoicing-test', logLevel });
   const clock = fixedClock();
   const correlationIds = sequentialIds('generated');
   const handler = (route: Route) => lambdaHttpHandler(() => ({ logger, route, newId: correlationIds.next }));

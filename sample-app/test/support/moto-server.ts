@@ -34,17 +34,22 @@ export async function startMoto(options: { timeoutMs?: number } = {}): Promise<M
   }
   return {
     endpoint,
-    clientConfig: {
-      endpoint,
-      region: TEST_REGION,
-      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-      maxAttempts: 1,
-    },
+    clientConfig: motoClientConfig(endpoint),
     reset: async () => {
       const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
       if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
     },
     stop: () => kill(child),
+  };
+}
+
+/** SDK v3 client config for a moto endpoint: fake credentials, fixed region, one attempt. */
+export function motoClientConfig(endpoint: string): MotoServer['clientConfig'] {
+  return {
+    endpoint,
+    region: TEST_REGION,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    maxAttempts: 1,
   };
 }
 
