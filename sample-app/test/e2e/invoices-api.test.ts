@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ObservedResponse, openApiContract } from '../support/contract-validators.js';
+import { type ApiUnderTest, apiUnderTest } from './support/api-under-test.js';
+import { type Deployment, deploymentFromEnv } from './support/deployment.js';
+
+const contract = openApiContract();
+let deployment: Deployment;
+let api: ApiUnderTest;
+const customerId = `e2e-${randomUUID()}`;
+
+beforeAll(async () => {
+  deployment = deploymentFromEnv();
+  api = await apiUnderTest(deployment);
+});
+
+afterAll(async () => {
+  await api?.close();
+});
+
+async function call(
+  method: string,
+  path: string,
+  options: { body?: unknown; headers?: Record<string, string> } = {},
+): Promise<ObservedResponse> {
+  const response = await fetch(`${api.baseUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...options.headers },
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: Object.fromEntries(response.headers),
+    body: text === '' ? undefined : JSON.parse(text),
+  };
+}
+
+const invoice = (country: string, currency: string, unitPrice: number) => ({
+  customerId,
+  country,
+  currency,
+  lines: [{ description: 'e2e', quantity: 1, unitPrice }],
+});
+
+// In emulator mode the requests reach the deployed handler bundles through a local stand-in for API
+// Gateway (see support/local-rest-api.ts): API Gateway itself is what that mode does not cover.
+describe('invoicing HTTP API (emulator mode serves the deployed handlers locally: API Gateway is not covered there)', () => {
+  let created: { id: string };
+
+  it('POST /invoices → 201 with the VAT of the country', async () => {
+    const response = await call('POST', '/invoices', { body: invoice('GB', 'GBP', 100) });
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({ netTotal: 100, vatAmount: 20, grossTotal: 120, status: 'issued' });
+    expect(contract.violations('POST', '/invoices', response)).toEqual([]);
+    created = response.body as { id: string };
+  });
+
+  it('rounds half a cent up (DE 19% of 150 = 28.5 → 29)', async () => {
+    const response = await call('POST', '/invoices', { body: invoice('DE', 'EUR', 150) });
+    expect(response.body).toMatchObject({ vatAmount: 29, grossTotal: 179 });
+  });
+
+  it('GET /invoices/{id} → 200 with the created invoice', async () => {
+    const response = await call('GET', `/invoices/${created.id}`);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual(created);
+    expect(contract.violations('GET', '/invoices/{invoiceId}', response)).toEqual([]);
+  });
+
+  it('GET /customers/{id}/invoices → 200 with both, oldest first', async () => {
+    const response = await call('GET', `/customers/${customerId}/invoices`);
+    expect(response.status).toBe(200);
+    expect((response.body as { invoices: unknown[] }).invoices).toHaveLength(2);
+    expect(contract.violations('GET', '/customers/{customerId}/invoices', response)).toEqual([]);
+  });
+
+  it('POST /invoices/{id}/payment → 200, then 409', async () => {
+    const paid = await call('POST', `/invoices/${created.id}/payment`);
+    expect(paid.status).toBe(200);
+    expect(paid.body).toMatchObject({ status: 'paid' });
+    const again = await call('POST', `/invoices/${created.id}/payment`);
+    expect(again.status).toBe(409);
+    expect(contract.violations('POST', '/invoices/{invoiceId}/payment', again)).toEqual([]);
+  });
+
+  it('bad input → 400 naming the field', async () => {
+    const response = await call('POST', '/invoices', { body: invoice('XX', 'GBP', 100) });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ issues: [{ path: 'country' }] });
+    expect(contract.violations('POST', '/invoices', response)).toEqual([]);
+  });
+
+  it('unknown invoice → 404', async () => {
+    const response = await call('GET', `/invoices/${randomUUID()}`);
+    expect(response.status).toBe(404);
+    expect(contract.violations('GET', '/invoices/{invoiceId}', response)).toEqual([]);
+  });
+
+  it('echoes the correlation id, or gives one', async () => {
+    const given = await call('GET', `/invoices/${created.id}`, {
+      headers: { 'x-correlation-id': 'e2e-corr-1' },
+    });
+    expect(given.headers['x-correlation-id']).toBe('e2e-corr-1');
+    const generated = await call('GET', `/invoices/${created.id}`);
+    expect(generated.headers['x-correlation-id']).toMatch(/^[A-Za-z0-9._:-]{1,128}$/);
+  });
+
+  it('stored the invoice in the deployed table', async () => {
+    const dynamo = new DynamoDBClient({});
+    try {
+      const { Item } = await dynamo.send(
+        new GetItemCommand({ TableName: deployment.tableName, Key: { id: { S: created.id } } }),
+      );
+      expect(Item?.customerId?.S).toBe(customerId);
+    } finally {
+      dynamo.destroy();
+    }
+  });
+});
