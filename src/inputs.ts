@@ -1,4 +1,5 @@
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { checkEnvironmentTemplate } from './domain/naming.js';
 import { InputError } from './errors.js';
 
 /** The modes prenv runs in. */
@@ -95,7 +96,7 @@ export function parseInputs(
     audience: text('audience') || 'sts.amazonaws.com',
     appDir: insideWorkspace('app-dir', text('app-dir') || '.', env.workspace),
     ...(app === undefined ? {} : { app }),
-    environmentName: text('environment-name') || 'pr-{number}',
+    environmentName: checkEnvironmentTemplate(text('environment-name') || 'pr-{number}'),
     context: contextLines(read('context')),
     bootstrap: boolean('bootstrap', text('bootstrap') || 'false'),
     deploymentMethod: oneOf(
@@ -114,9 +115,7 @@ export function parseInputs(
     testTimeoutMinutes: integer('test-timeout-minutes', text('test-timeout-minutes') || '30', 1, 360),
     githubToken: text('github-token'),
     comment: boolean('comment', text('comment') || 'true'),
-    ...(pullRequest === undefined
-      ? {}
-      : { pullRequest: integer('pull-request', pullRequest, 1, Number.MAX_SAFE_INTEGER) }),
+    ...(pullRequest === undefined ? {} : { pullRequest: pullRequestNumber(pullRequest) }),
     dryRun: boolean('dry-run', text('dry-run') || 'false'),
   };
 }
@@ -127,6 +126,16 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
     throw new InputError(name, `${name} must be one of ${allowed.join(', ')}; got "${value}"`);
   }
   return found;
+}
+
+function pullRequestNumber(value: string): number {
+  if (!/^[1-9]\d*$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new InputError(
+      'pull-request',
+      `pull-request must be a pull request number such as 42 (digits only, no #); got "${value}"`,
+    );
+  }
+  return Number(value);
 }
 
 function integer(name: string, value: string, min: number, max: number): number {
@@ -190,7 +199,9 @@ function contextLines(value: string): Record<string, string> {
 function insideWorkspace(name: string, value: string, workspace: string): string {
   const absolute = resolve(workspace, value);
   const rel = relative(workspace, absolute);
-  if (isAbsolute(value) || rel.startsWith('..') || isAbsolute(rel)) {
+  // `rel.startsWith('..')` alone would also refuse a folder named `..reports` inside the repository.
+  const escapes = rel === '..' || rel.startsWith(`..${sep}`);
+  if (isAbsolute(value) || escapes || isAbsolute(rel)) {
     throw new InputError(
       name,
       `${name} must be a path inside the repository, relative to its root; got "${value}"`,

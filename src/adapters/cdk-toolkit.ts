@@ -62,7 +62,10 @@ export class CdkToolkit implements CdkPort {
     log: Log,
     appEnv: Readonly<Record<string, string | undefined>>,
   ): Promise<CdkToolkit> {
-    return new CdkToolkit(await import('@aws-cdk/toolkit-lib'), session, log, appEnv);
+    const loaded: ToolkitLib | { default: ToolkitLib } = await import('@aws-cdk/toolkit-lib');
+    // toolkit-lib is CommonJS: bundled, its chunk exports module.exports as default only.
+    const lib = 'BaseCredentials' in loaded ? loaded : loaded.default;
+    return new CdkToolkit(lib, session, log, appEnv);
   }
 
   private constructor(

@@ -16,6 +16,8 @@ const parser = () =>
     isArray: (name) => ['testsuite', 'testcase', 'failure', 'error'].includes(name),
     processEntities: true,
     htmlEntities: true,
+    // Failure texts such as "404" or "true" stay text.
+    parseTagValue: false,
   });
 
 /** Reads JUnit XML files (any of the common dialects: testsuites/testsuite/testcase). */
@@ -25,23 +27,27 @@ export class JUnitReader implements TestReportReader {
     if (files.length === 0) return empty(`no JUnit file matched test-report "${pattern}"`);
     const totals = { total: 0, passed: 0, failed: 0, skipped: 0 };
     const failures: TestFailure[] = [];
+    // A broken file does not hide the results of the others: its problem is reported beside them.
+    const problems: string[] = [];
     for (const file of files) {
       let document: Node;
       try {
         document = parser().parse(await readFile(file, 'utf8'), true) as Node;
       } catch (error) {
-        return empty(`${relative(root, file)} is not valid JUnit XML: ${messageOf(error)}`);
+        problems.push(`${relative(root, file)} is not valid JUnit XML: ${messageOf(error)}`);
+        continue;
       }
       const cases = [...testcases(document)];
       if (cases.length === 0 && !('testsuites' in document) && !('testsuite' in document)) {
-        return empty(`${relative(root, file)} is not a JUnit report (no testsuites or testsuite element)`);
+        problems.push(`${relative(root, file)} is not a JUnit report (no testsuites or testsuite element)`);
+        continue;
       }
       for (const { suite, testcase } of cases) {
         totals.total += 1;
-        const problems = [...list(testcase.failure), ...list(testcase.error)];
-        if (problems.length > 0) {
+        const failed = [...list(testcase.failure), ...list(testcase.error)];
+        if (failed.length > 0) {
           totals.failed += 1;
-          failures.push({ name: caseName(suite, testcase), message: messageFrom(problems[0]) });
+          failures.push({ name: caseName(suite, testcase), message: messageFrom(failed[0]) });
         } else if ('skipped' in testcase) {
           totals.skipped += 1;
         } else {
@@ -49,7 +55,7 @@ export class JUnitReader implements TestReportReader {
         }
       }
     }
-    return { ...totals, failures };
+    return { ...totals, failures, ...(problems.length === 0 ? {} : { problem: problems.join('; ') }) };
   }
 }
 

@@ -4,7 +4,10 @@
 export interface PullRequestInfo {
   readonly number: number;
   readonly headSha: string;
-  /** owner/repo of the head branch; differs from the repository for a fork PR. */
+  /**
+   * owner/repo of the head branch; differs from the repository for a fork PR. Empty when the payload
+   * does not say (GitHub sends `head.repo: null` once a fork is deleted): an unknown head counts as a fork.
+   */
   readonly headRepository: string;
   readonly merged: boolean;
   readonly state: 'open' | 'closed';
@@ -35,7 +38,7 @@ export function readEvent(name: string, repository: string, sha: string, payload
       : {
           number,
           headSha: stringAt(asRecord(pr.head), 'sha') ?? sha,
-          headRepository: stringAt(asRecord(asRecord(pr.head).repo), 'full_name') ?? repository,
+          headRepository: stringAt(asRecord(asRecord(pr.head).repo), 'full_name') ?? '',
           merged: pr.merged === true,
           state: pr.state === 'closed' ? 'closed' : 'open',
         };

@@ -9,7 +9,8 @@ export function fingerprint(parts: {
   const hash = createHash('sha256');
   hash.update(parts.template);
   hash.update('\0');
-  hash.update(JSON.stringify(Object.entries(parts.tags).sort(([a], [b]) => a.localeCompare(b))));
+  // Code-unit order, not localeCompare: the hash must not depend on the runner's locale.
+  hash.update(JSON.stringify(Object.entries(parts.tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
   for (const asset of parts.assets) {
     hash.update('\0');
     hash.update(asset);

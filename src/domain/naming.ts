@@ -18,13 +18,7 @@ export const ENVIRONMENT_NAME_MAX = DERIVED_NAME_MAX - 1 - MIN_ROOM;
 
 /** Expands the environment-name template (`{number}`, `{repo}`) and checks the result fits AWS limits. */
 export function environmentName(template: string, values: { number: number; repository: string }): string {
-  const unknown = template.match(/\{(?!number\}|repo\})[^}]*\}/);
-  if (unknown !== null) {
-    throw new InputError(
-      'environment-name',
-      `environment-name may use {number} and {repo} only; got "${unknown[0]}" in "${template}"`,
-    );
-  }
+  checkEnvironmentTemplate(template);
   const repo = (values.repository.split('/')[1] ?? values.repository)
     .replace(/[^A-Za-z0-9-]+/g, '-')
     .replace(/-+/g, '-')
@@ -32,6 +26,18 @@ export function environmentName(template: string, values: { number: number; repo
   const name = template.replaceAll('{number}', String(values.number)).replaceAll('{repo}', repo);
   checkEnvironmentName(name, template);
   return name;
+}
+
+/** Returns the template when it uses no placeholder other than {number} and {repo}; throws InputError otherwise. */
+export function checkEnvironmentTemplate(template: string): string {
+  const unknown = template.match(/\{(?!number\}|repo\})[^}]*\}/);
+  if (unknown !== null) {
+    throw new InputError(
+      'environment-name',
+      `environment-name may use {number} and {repo} only; got "${unknown[0]}" in "${template}"`,
+    );
+  }
+  return template;
 }
 
 /** Throws InputError when a name is not a valid stack-name prefix with room for derived names. */

@@ -86,10 +86,14 @@ export function isoSeconds(date: Date): string {
   return `${date.toISOString().slice(0, 19)}Z`;
 }
 
+/** ISO-8601 date and time with an explicit zone, as ownershipTags writes it (2026-11-27T20:00:00Z). */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
 /** True when the stack's expires-at tag is in the past (a missing or unreadable tag never expires). */
 export function isExpired(tags: Tags, now: Date): boolean {
-  const raw = tags[TAG.expiresAt];
-  if (raw === undefined) return false;
+  const raw = tags[TAG.expiresAt]?.trim();
+  // Date.parse alone is lenient: it reads "1" or "soon 1" as 2001, which would make garbage look expired.
+  if (raw === undefined || !ISO_DATE_TIME.test(raw)) return false;
   const at = Date.parse(raw);
   return Number.isFinite(at) && at <= now.getTime();
 }

@@ -19,7 +19,7 @@ export function planRun(mode: Mode, event: GitHubEvent, pullRequestInput?: numbe
     return {
       kind: 'skip',
       reason:
-        `Pull request #${pr.number} comes from the fork ${pr.headRepository}. ` +
+        `Pull request #${pr.number} comes from ${pr.headRepository === '' ? 'a fork that no longer exists' : `the fork ${pr.headRepository}`}. ` +
         'GitHub gives fork PRs no OIDC token and a read-only token, and their code must not reach the ' +
         'sandbox account with its credentials, so prenv does not deploy them. Nothing was done.',
     };
@@ -35,6 +35,13 @@ export function planRun(mode: Mode, event: GitHubEvent, pullRequestInput?: numbe
     case 'cleanup':
       return { kind: 'cleanup' };
     case 'auto':
+      if (pr !== undefined && pullRequestInput !== undefined && pullRequestInput !== pr.number) {
+        throw new PlanError(
+          `pull-request is ${pullRequestInput} but this ${event.name} event is for pull request #${pr.number}. ` +
+            'In mode auto a pull_request event decides the pull request: remove the pull-request input, ' +
+            'or set mode to deploy or destroy explicitly.',
+        );
+      }
       return autoPlan(event, number);
   }
 }

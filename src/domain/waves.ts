@@ -1,5 +1,7 @@
 /** Dependency order of stacks: waves of stacks that can be deployed (or deleted) together. */
 
+import { SynthError } from '../errors.js';
+
 /** Depth of each stack in its dependency graph: 0 for stacks that depend on no other stack. */
 export function waveOf(
   stacks: readonly { name: string; dependencies: readonly string[] }[],
@@ -10,7 +12,9 @@ export function waveOf(
   const visit = (name: string): number => {
     const known = depth.get(name);
     if (known !== undefined) return known;
-    if (visiting.has(name)) throw new Error(`stack dependency cycle through ${name}`);
+    if (visiting.has(name)) {
+      throw new SynthError(`The CDK app's stacks depend on each other in a cycle through ${name}.`);
+    }
     visiting.add(name);
     const dependencies = (byName.get(name)?.dependencies ?? []).filter((dependency) =>
       byName.has(dependency),

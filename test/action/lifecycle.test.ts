@@ -1,0 +1,151 @@
+import {
+  CloudFormationClient,
+  CreateStackCommand,
+  DescribeStacksCommand,
+} from '@aws-sdk/client-cloudformation';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AwsProxy, startAwsProxy } from '../support/aws-proxy.js';
+import { type GitHubServer, startGitHubServer } from '../support/github-server.js';
+import { MOTO_ENV, type Moto, startMoto } from '../support/moto.js';
+import { runAction } from '../support/run-action.js';
+
+let moto: Moto;
+let proxy: AwsProxy;
+let github: GitHubServer;
+
+const inputs = {
+  'app-dir': 'test/fixtures/apps/two-stacks',
+  'deployment-method': 'direct',
+  bootstrap: 'true',
+};
+const SYNC_SHA = 'b'.repeat(40);
+
+function cloudFormation(): CloudFormationClient {
+  return new CloudFormationClient({
+    region: MOTO_ENV.AWS_REGION,
+    endpoint: moto.endpoint,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
+}
+
+async function stackNames(): Promise<string[]> {
+  const { Stacks = [] } = await cloudFormation().send(new DescribeStacksCommand({}));
+  return Stacks.filter((stack) => stack.StackStatus !== 'DELETE_COMPLETE')
+    .map((stack) => stack.StackName ?? '')
+    .sort();
+}
+
+async function plantDecoy(name: string, tags: Record<string, string>): Promise<void> {
+  await cloudFormation().send(
+    new CreateStackCommand({
+      StackName: name,
+      TemplateBody: JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic' } } }),
+      Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+    }),
+  );
+}
+
+beforeAll(async () => {
+  [moto, github] = await Promise.all([startMoto(), startGitHubServer()]);
+  proxy = await startAwsProxy(moto.endpoint);
+  github.addPull({ number: 42, state: 'open' });
+});
+afterAll(async () => {
+  await Promise.all([proxy?.close(), github?.close()]);
+  await moto?.stop();
+});
+
+const env = () => ({ AWS_ENDPOINT_URL: proxy.endpoint });
+
+describe('one pull request, opened → synchronize → closed, on moto', () => {
+  it('opened: bootstraps, deploys both stacks with a cross-stack reference and an asset, and reports', async () => {
+    // Decoys with this PR's stack names' neighbours: another repository's PR 42, and a shared stack.
+    await plantDecoy('pr-42-shared', {
+      'prenv:managed-by': 'prenv',
+      'prenv:repository': 'someone/else',
+      'prenv:pull-request': '42',
+    });
+    await plantDecoy('shared-network', {});
+    const run = await runAction({ moto, github, inputs, env: env(), idToken: true });
+    expect(run.exitCode, run.log).toBe(0);
+    expect(JSON.parse(run.outputs.stacks ?? '[]')).toEqual(['pr-42-base', 'pr-42-api']);
+    expect(run.outputs.url).toBe('https://example.invalid/pr-42/');
+    const outputs = JSON.parse(run.outputs.outputs ?? '{}') as Record<string, string>;
+    expect(outputs.QueueAddress).toContain('pr-42-base');
+    expect(Object.keys(outputs).some((key) => key.startsWith('ExportsOutput'))).toBe(false);
+    expect(run.outputs['test-result']).toBe('skipped');
+    expect(github.comments(42)).toHaveLength(1);
+    expect(github.comments(42)[0]?.body).toContain('<!-- prenv:pr-42 -->');
+    expect(run.outputs['comment-url']).toContain('#issuecomment-');
+    const [deployment] = github.deployments();
+    expect(deployment).toMatchObject({
+      environment: 'pr-42',
+      transient_environment: true,
+      production_environment: false,
+    });
+    expect(github.deploymentStatuses(deployment?.id ?? 0).map((status) => status.state)).toEqual([
+      'in_progress',
+      'success',
+    ]);
+    expect(run.summary).toContain('pr-42');
+    expect(run.envFile).toBe('');
+  });
+
+  it('synchronize with no infrastructure change: no CloudFormation write at all', async () => {
+    proxy.calls.length = 0;
+    const run = await runAction({
+      moto,
+      github,
+      inputs,
+      env: env(),
+      event: 'pull-request-synchronize',
+    });
+    expect(run.exitCode, run.log).toBe(0);
+    expect(proxy.writes('cloudformation')).toEqual([]);
+    expect(JSON.parse(run.outputs.outputs ?? '{}')).toHaveProperty('QueueAddress');
+    expect(github.comments(42)).toHaveLength(1);
+  });
+
+  it('synchronize with a change: only the changed stack is deployed, the comment is edited in place', async () => {
+    proxy.calls.length = 0;
+    const run = await runAction({
+      moto,
+      github,
+      inputs: { ...inputs, context: 'fixture:marker=v2' },
+      env: env(),
+      event: 'pull-request-synchronize',
+      eventOverrides: { pull_request: { head: { sha: SYNC_SHA } } },
+    });
+    expect(run.exitCode, run.log).toBe(0);
+    const written = new Set(proxy.writes('cloudformation').map((call) => call.action));
+    expect(written.size).toBeGreaterThan(0);
+    const { Stacks = [] } = await cloudFormation().send(
+      new DescribeStacksCommand({ StackName: 'pr-42-api' }),
+    );
+    const tags = Object.fromEntries((Stacks[0]?.Tags ?? []).map((tag) => [tag.Key, tag.Value]));
+    expect(tags['prenv:sha']).toBe(SYNC_SHA);
+    const base = (await cloudFormation().send(new DescribeStacksCommand({ StackName: 'pr-42-base' })))
+      .Stacks?.[0];
+    const baseTags = Object.fromEntries((base?.Tags ?? []).map((tag) => [tag.Key, tag.Value]));
+    expect(baseTags['prenv:sha']).not.toBe(SYNC_SHA);
+    expect(github.comments(42)).toHaveLength(1);
+  });
+
+  it('closed: deletes exactly this PR’s stacks, dependents first; decoys survive', async () => {
+    const run = await runAction({ moto, github, inputs, env: env(), event: 'pull-request-closed-merged' });
+    expect(run.exitCode, run.log).toBe(0);
+    expect(JSON.parse(run.outputs.stacks ?? '[]')).toEqual(['pr-42-api', 'pr-42-base']);
+    expect(await stackNames()).toEqual(['CDKToolkit', 'pr-42-shared', 'shared-network']);
+    const statuses = github
+      .deploymentStatuses(github.deployments().at(-1)?.id ?? 0)
+      .map((status) => status.state);
+    expect(statuses.at(-1)).toBe('inactive');
+    expect(github.comments(42)).toHaveLength(1);
+  });
+
+  it('closed again: nothing left to delete is success', async () => {
+    const run = await runAction({ moto, github, inputs, env: env(), event: 'pull-request-closed-merged' });
+    expect(run.exitCode, run.log).toBe(0);
+    expect(JSON.parse(run.outputs.stacks ?? '[]')).toEqual([]);
+  });
+});
