@@ -53,6 +53,8 @@ export function parseInputs(
   const text = (name: string) => read(name).trim();
   const optional = (name: string) => text(name) || undefined;
 
+  // mode first: it decides what everything else means.
+  const mode = oneOf('mode', text('mode') || 'auto', MODES);
   const roleToAssume = optional('role-to-assume');
   if (roleToAssume !== undefined && !ROLE_ARN.test(roleToAssume)) {
     throw new InputError(
@@ -80,7 +82,7 @@ export function parseInputs(
   const pullRequest = optional('pull-request');
 
   return {
-    mode: oneOf('mode', text('mode') || 'auto', MODES),
+    mode,
     ...(roleToAssume === undefined ? {} : { roleToAssume }),
     awsRegion,
     allowedAccountIds: accountIds(text('allowed-account-ids')),

@@ -34,11 +34,11 @@ async function main(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const log = actionsLog;
   const step = actionsStep;
   const clock = systemClock;
-  const context = await readRunContext(env);
   const inputs = parseInputs((name) => core.getInput(name), {
-    workspace: context.workspace,
+    workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
     awsRegion: env.AWS_REGION || env.AWS_DEFAULT_REGION,
   });
+  const context = await readRunContext(env);
   const plan = planRun(inputs.mode, context.event, inputs.pullRequest);
   if (plan.kind === 'skip') {
     log.notice(plan.reason);

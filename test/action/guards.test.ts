@@ -1,0 +1,187 @@
+import { spawnSync } from 'node:child_process';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CloudFormationClient,
+  CreateStackCommand,
+  DescribeStacksCommand,
+} from '@aws-sdk/client-cloudformation';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type AwsProxy, startAwsProxy } from '../support/aws-proxy.js';
+import { type GitHubServer, startGitHubServer } from '../support/github-server.js';
+import { MOTO_ENV, type Moto, startMoto } from '../support/moto.js';
+import { NODE24, ROOT, runAction } from '../support/run-action.js';
+
+let moto: Moto;
+let proxy: AwsProxy;
+let github: GitHubServer;
+
+const oneStack = {
+  'app-dir': 'test/fixtures/apps/one-stack',
+  'deployment-method': 'direct',
+  bootstrap: 'true',
+};
+
+beforeAll(async () => {
+  [moto, github] = await Promise.all([startMoto(), startGitHubServer()]);
+  proxy = await startAwsProxy(moto.endpoint);
+});
+afterAll(async () => {
+  await Promise.all([proxy?.close(), github?.close()]);
+  await moto?.stop();
+});
+beforeEach(async () => {
+  await moto.reset();
+  github.reset();
+  github.addPull({ number: 42, state: 'open' });
+  proxy.calls.length = 0;
+});
+
+const env = () => ({ AWS_ENDPOINT_URL: proxy.endpoint });
+
+function cloudFormation(): CloudFormationClient {
+  return new CloudFormationClient({
+    region: MOTO_ENV.AWS_REGION,
+    endpoint: moto.endpoint,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
+}
+
+describe('refusals before any AWS write', () => {
+  it('a bad input fails the step naming the input, from a bare copy of action.yml + dist/ with no node_modules', async () => {
+    const bare = await mkdtemp(join(tmpdir(), 'prenv-bare-'));
+    try {
+      await cp(join(ROOT, 'dist'), join(bare, 'dist'), { recursive: true });
+      await cp(join(ROOT, 'action.yml'), join(bare, 'action.yml'));
+      // Exactly as the issue states it: only INPUT_MODE, nothing of the runner's environment.
+      const child = spawnSync(NODE24, [join(bare, 'dist/index.js')], {
+        cwd: bare,
+        env: { PATH: process.env.PATH ?? '', INPUT_MODE: 'deploi' },
+        encoding: 'utf8',
+      });
+      expect(child.status).toBe(1);
+      expect(child.stdout).toContain(
+        '::error::mode must be one of auto, deploy, destroy, cleanup; got "deploi"',
+      );
+      const run = await runAction({
+        actionDir: bare,
+        workspace: bare,
+        inputs: { mode: 'deploi' },
+        moto,
+        env: env(),
+      });
+      expect(run.exitCode).toBe(1);
+      expect(run.log).toContain('::error::mode must be one of');
+      expect(proxy.calls).toEqual([]);
+    } finally {
+      await rm(bare, { recursive: true, force: true });
+    }
+  });
+
+  it('a fork PR is not deployed: a notice, no AWS call, and the job does not fail', async () => {
+    const run = await runAction({
+      moto,
+      github,
+      inputs: oneStack,
+      env: env(),
+      event: 'pull-request-opened-fork',
+    });
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.log).toMatch(/::notice::.*fork/);
+    expect(proxy.calls).toEqual([]);
+    expect(run.outputs['test-result']).toBe('skipped');
+  });
+
+  it('an account that is not allowed is refused before any write, naming both', async () => {
+    const run = await runAction({
+      moto,
+      github,
+      inputs: { ...oneStack, 'allowed-account-ids': '111122223333' },
+      env: env(),
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.log).toContain('123456789012');
+    expect(run.log).toContain('111122223333');
+    expect(proxy.calls.every((call) => call.service === 'sts')).toBe(true);
+  });
+
+  it('with OIDC, the role is assumed with the web identity token and the account comes from the role', async () => {
+    const run = await runAction({
+      moto,
+      github,
+      idToken: true,
+      inputs: {
+        ...oneStack,
+        'role-to-assume': 'arn:aws:iam::111122223333:role/prenv-sandbox',
+        'allowed-account-ids': '111122223333',
+      },
+      env: env(),
+    });
+    expect(run.exitCode, run.log).toBe(0);
+    expect(proxy.calls.some((call) => call.action === 'AssumeRoleWithWebIdentity')).toBe(true);
+    expect(github.oidcTokens()[0]?.audience).toBe('sts.amazonaws.com');
+    expect(run.log).toContain('arn:aws:sts::111122223333:assumed-role/prenv-sandbox/prenv-invoices-pr-42');
+  });
+
+  it('a stack of the same name owned by another repository is never updated', async () => {
+    const template = JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic' } } });
+    await cloudFormation().send(
+      new CreateStackCommand({
+        StackName: 'pr-42-data',
+        TemplateBody: template,
+        Tags: [
+          { Key: 'prenv:managed-by', Value: 'prenv' },
+          { Key: 'prenv:repository', Value: 'octo-org/payments' },
+          { Key: 'prenv:pull-request', Value: '42' },
+        ],
+      }),
+    );
+    proxy.calls.length = 0;
+    const run = await runAction({ moto, github, inputs: oneStack, env: env() });
+    expect(run.exitCode).toBe(1);
+    expect(run.log).toContain(
+      'Stack pr-42-data already exists and belongs to the repository octo-org/payments',
+    );
+    expect(proxy.writes('cloudformation')).toEqual([]);
+    const { Stacks = [] } = await cloudFormation().send(
+      new DescribeStacksCommand({ StackName: 'pr-42-data' }),
+    );
+    expect(Stacks[0]?.Tags).toContainEqual({ Key: 'prenv:repository', Value: 'octo-org/payments' });
+  });
+
+  it('stacks outside the environment prefix are refused before anything is deployed', async () => {
+    const run = await runAction({
+      moto,
+      github,
+      inputs: { ...oneStack, context: 'fixture:rogue-stack=shared-database' },
+      env: env(),
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.log).toContain('shared-database');
+    expect(proxy.writes('cloudformation')).toEqual([]);
+  });
+
+  it('an app that fails to synthesize puts the tail of its stderr into the error', async () => {
+    const run = await runAction({
+      moto,
+      github,
+      inputs: { ...oneStack, context: 'fixture:fail=yes' },
+      env: env(),
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.log).toMatch(/::error::.*synth failed on purpose/s);
+    expect(proxy.writes('cloudformation')).toEqual([]);
+  });
+
+  it('a missing cdk.json names app-dir and the fix', async () => {
+    const run = await runAction({
+      moto,
+      github,
+      inputs: { ...oneStack, 'app-dir': 'test/fixtures' },
+      env: env(),
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.log).toMatch(/::error::.*No cdk\.json in .*test\/fixtures.*app-dir/);
+  });
+});
