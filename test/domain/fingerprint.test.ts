@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { fingerprint } from '../../src/domain/fingerprint.js';
+
+const BASE = {
+  template: '{"Resources":{"Table":{"Type":"AWS::DynamoDB::Table"}}}',
+  tags: { 'prenv:managed-by': 'prenv', 'prenv:pull-request': '42', Team: 'billing' },
+  assets: ['bb6f0a64d5c9f9f45d60a39e3379cb9e7b070360462b67f03675c9bc1c7bc701'],
+};
+
+describe('fingerprint', () => {
+  it('is 32 hex characters and the same for the same deployment', () => {
+    expect(fingerprint(BASE)).toMatch(/^[0-9a-f]{32}$/);
+    expect(fingerprint(structuredClone(BASE))).toBe(fingerprint(BASE));
+  });
+
+  it('does not depend on the order the tags are listed in', () => {
+    const reversed = Object.fromEntries(Object.entries(BASE.tags).reverse());
+    expect(fingerprint({ ...BASE, tags: reversed })).toBe(fingerprint(BASE));
+  });
+
+  it.each([
+    ['the template changes', { template: `${BASE.template} ` }],
+    ['a tag value changes', { tags: { ...BASE.tags, 'prenv:pull-request': '43' } }],
+    ['a tag is added', { tags: { ...BASE.tags, Owner: 'me' } }],
+    ['a tag is removed', { tags: { 'prenv:managed-by': 'prenv', 'prenv:pull-request': '42' } }],
+    ['an asset changes', { assets: ['0'.repeat(64)] }],
+    ['an asset is added', { assets: [...BASE.assets, '1'.repeat(64)] }],
+    ['there are no assets', { assets: [] }],
+  ])('changes when %s', (_label, change) => {
+    expect(fingerprint({ ...BASE, ...change })).not.toBe(fingerprint(BASE));
+  });
+
+  it('tells a tag key apart from a tag value', () => {
+    expect(fingerprint({ ...BASE, tags: { ab: 'c' } })).not.toBe(fingerprint({ ...BASE, tags: { a: 'bc' } }));
+  });
+
+  it('tells the template apart from an asset', () => {
+    expect(fingerprint({ template: 'x', tags: {}, assets: ['y'] })).not.toBe(
+      fingerprint({ template: 'xy', tags: {}, assets: [] }),
+    );
+  });
+
+  it('sorts tag keys by code unit, so the hash is the same in every locale', () => {
+    // Locale collation puts "a-b" and "a_b" or "B" and "a" in different orders; code units never differ.
+    const tags = { a_b: '1', 'a-b': '2', B: '3', a: '4' };
+    const sorted = Object.fromEntries(Object.entries(tags).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+    expect(fingerprint({ ...BASE, tags })).toBe(fingerprint({ ...BASE, tags: sorted }));
+    expect(Object.keys(sorted)).toEqual(['B', 'a', 'a-b', 'a_b']);
+  });
+});

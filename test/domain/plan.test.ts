@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { type GitHubEvent, readEvent } from '../../src/domain/event.js';
+import { planRun } from '../../src/domain/plan.js';
+import { PlanError } from '../../src/errors.js';
+import { MODES } from '../../src/inputs.js';
+import { EVENT_NAMES, type EventFixture, loadEvent } from '../fixtures/events.js';
+
+const REPO = 'octo-org/invoices';
+const GITHUB_SHA = 'a'.repeat(40);
+const HEAD_SHA = 'c0ffee5b8a2d4e1f9a7b3c6d0e8f1a2b3c4d5e6f';
+
+/** The fixture as the action reads it from GITHUB_EVENT_NAME and GITHUB_EVENT_PATH. */
+function event(name: EventFixture): GitHubEvent {
+  return readEvent(EVENT_NAMES[name], REPO, GITHUB_SHA, loadEvent(name));
+}
+
+/** The fixture's pull_request payload with another action, e.g. labeled. */
+function pullRequestEvent(action: string, eventName = 'pull_request'): GitHubEvent {
+  return readEvent(eventName, REPO, GITHUB_SHA, { ...loadEvent('pull-request-synchronize'), action });
+}
+
+function planError(run: () => unknown): PlanError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(PlanError);
+    return error as PlanError;
+  }
+  throw new Error('planRun returned a plan instead of failing');
+}
+
+describe('mode auto', () => {
+  it('deploys the head commit when a PR is opened', () => {
+    expect(planRun('auto', event('pull-request-opened'))).toEqual({
+      kind: 'deploy',
+      pullRequest: 42,
+      sha: '6dcb09b5b57875f334f61aebed695e2e4193db5e',
+    });
+  });
+
+  it.each(['pull-request-synchronize', 'pull-request-reopened'] as const)(
+    'deploys the head commit on %s',
+    (name) => {
+      expect(planRun('auto', event(name))).toEqual({ kind: 'deploy', pullRequest: 42, sha: HEAD_SHA });
+    },
+  );
+
+  it.each(['pull-request-closed-merged', 'pull-request-closed-unmerged'] as const)(
+    'destroys on %s',
+    (name) => {
+      expect(planRun('auto', event(name))).toEqual({ kind: 'destroy', pullRequest: 42 });
+    },
+  );
+
+  it.each(['workflow-dispatch', 'schedule'] as const)('cleans up on %s', (name) => {
+    expect(planRun('auto', event(name))).toEqual({ kind: 'cleanup' });
+  });
+
+  it('handles pull_request_target like pull_request', () => {
+    expect(planRun('auto', pullRequestEvent('opened', 'pull_request_target'))).toMatchObject({
+      kind: 'deploy',
+    });
+  });
+
+  it.each(['labeled', 'unlabeled', 'edited', 'assigned', 'review_requested', 'ready_for_review'])(
+    'skips pull_request %s, saying which actions it acts on',
+    (action) => {
+      const plan = planRun('auto', pullRequestEvent(action));
+      expect(plan.kind).toBe('skip');
+      expect(plan).toMatchObject({ reason: expect.stringContaining(`pull_request ${action} needs no`) });
+      expect(plan).toMatchObject({
+        reason: expect.stringContaining('opened, synchronize, reopened and closed'),
+      });
+    },
+  );
+
+  it.each([
+    ['push', {}],
+    ['release', { action: 'published' }],
+    ['issue_comment', { action: 'created' }],
+    ['', {}],
+  ])('refuses the %j event, naming it and the events auto handles', (eventName, payload) => {
+    const error = planError(() => planRun('auto', readEvent(eventName, REPO, GITHUB_SHA, payload)));
+    expect(error.message).toContain(`does not handle the ${eventName} event`);
+    expect(error.message).toContain('set mode to deploy, destroy or cleanup explicitly');
+  });
+
+  it('accepts a pull-request input that repeats the event’s own PR', () => {
+    expect(planRun('auto', event('pull-request-opened'), 42)).toMatchObject({
+      kind: 'deploy',
+      pullRequest: 42,
+    });
+  });
+
+  it('refuses a pull-request input that names a different PR than the pull_request event', () => {
+    // Otherwise closing PR 42 would destroy PR 7's environment, and opening it would deploy 42's code as pr-7.
+    for (const name of ['pull-request-opened', 'pull-request-closed-merged'] as const) {
+      const error = planError(() => planRun('auto', event(name), 7));
+      expect(error.message).toContain('pull-request is 7');
+      expect(error.message).toContain('#42');
+    }
+  });
+
+  it('ignores a pull-request input on workflow_dispatch and schedule: they clean up', () => {
+    expect(planRun('auto', event('workflow-dispatch'), 7)).toEqual({ kind: 'cleanup' });
+  });
+});
+
+describe('fork pull requests', () => {
+  it.each(MODES.filter((mode) => mode !== 'cleanup'))(
+    'mode %s skips a fork PR without touching AWS, saying why',
+    (mode) => {
+      const plan = planRun(mode, event('pull-request-opened-fork'), 42);
+      expect(plan.kind).toBe('skip');
+      const reason = plan.kind === 'skip' ? plan.reason : '';
+      expect(reason).toContain('Pull request #42 comes from the fork outsider-dev/invoices');
+      expect(reason).toContain('GitHub gives fork PRs no OIDC token');
+      expect(reason).toContain('Nothing was done.');
+    },
+  );
+
+  it('mode cleanup still sweeps when run on a fork PR event', () => {
+    expect(planRun('cleanup', event('pull-request-opened-fork'))).toEqual({ kind: 'cleanup' });
+  });
+
+  it('skips a PR whose head repository no longer exists, as it would a fork', () => {
+    const payload = loadEvent('pull-request-opened');
+    (payload.pull_request.head as { repo: unknown }).repo = null;
+    const plan = planRun('auto', readEvent('pull_request', REPO, GITHUB_SHA, payload));
+    expect(plan).toMatchObject({
+      kind: 'skip',
+      reason: expect.stringContaining('a fork that no longer exists'),
+    });
+  });
+});
+
+describe('explicit modes', () => {
+  it('deploy on a PR event deploys that PR’s head commit', () => {
+    expect(planRun('deploy', event('pull-request-synchronize'))).toEqual({
+      kind: 'deploy',
+      pullRequest: 42,
+      sha: HEAD_SHA,
+    });
+  });
+
+  it('deploy with pull-request on workflow_dispatch deploys the checked-out commit (GITHUB_SHA)', () => {
+    expect(planRun('deploy', event('workflow-dispatch'), 17)).toEqual({
+      kind: 'deploy',
+      pullRequest: 17,
+      sha: GITHUB_SHA,
+    });
+  });
+
+  it('destroy with pull-request on workflow_dispatch destroys that PR', () => {
+    expect(planRun('destroy', event('workflow-dispatch'), 17)).toEqual({ kind: 'destroy', pullRequest: 17 });
+  });
+
+  it('destroy on a PR event destroys the event’s PR', () => {
+    expect(planRun('destroy', event('pull-request-opened'))).toEqual({ kind: 'destroy', pullRequest: 42 });
+  });
+
+  it.each(['deploy', 'destroy'] as const)(
+    '%s without a PR number fails, naming the pull-request input',
+    (mode) => {
+      for (const name of ['workflow-dispatch', 'schedule'] as const) {
+        const error = planError(() => planRun(mode, event(name)));
+        expect(error.message).toContain(`mode ${mode} needs a pull request number`);
+        expect(error.message).toContain(`the ${EVENT_NAMES[name]} event carries none`);
+        expect(error.message).toContain('set the pull-request input');
+      }
+    },
+  );
+
+  it.each(['workflow-dispatch', 'schedule', 'pull-request-opened', 'pull-request-closed-merged'] as const)(
+    'cleanup on %s cleans up',
+    (name) => {
+      expect(planRun('cleanup', event(name))).toEqual({ kind: 'cleanup' });
+    },
+  );
+});
