@@ -23,10 +23,14 @@ export async function startLambdaHost(
   const awsEnv = Object.fromEntries(
     Object.entries(env).filter(([name]) => name.startsWith('AWS_') || name === 'PATH' || name === 'HOME'),
   );
-  const child = spawn(process.execPath, ['--import', 'tsx', hostScript, bundle.directory, bundle.handler], {
-    env: { ...awsEnv, ...bundle.environment, AWS_LAMBDA_FUNCTION_NAME: bundle.functionName },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', import.meta.resolve('tsx'), hostScript, bundle.directory, bundle.handler],
+    {
+      env: { ...awsEnv, ...bundle.environment, AWS_LAMBDA_FUNCTION_NAME: bundle.functionName },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const port = await new Promise<number>((resolve, reject) => {
     const onData = (chunk: Buffer) => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { APIGatewayClient, GetResourcesCommand } from '@aws-sdk/client-api-gateway';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
@@ -29,13 +30,19 @@ export interface LocalRestApi {
 export async function startLocalRestApi(deployment: Deployment): Promise<LocalRestApi> {
   const routes = await deployedRoutes(deployment.apiId);
   const hosts = new Map<string, LambdaHostProcess>();
+  const directories: string[] = [];
+  const stopAll = async () => {
+    await Promise.all([...hosts.values()].map((host) => host.stop()));
+    for (const directory of directories) rmSync(directory, { recursive: true, force: true });
+  };
   try {
     for (const functionName of new Set(routes.map((route) => route.functionName))) {
       const bundle = await fetchDeployedBundle(deployment.stackName, functionName);
+      directories.push(bundle.directory);
       hosts.set(functionName, await startLambdaHost(bundle, process.env));
     }
   } catch (error) {
-    await Promise.all([...hosts.values()].map((host) => host.stop()));
+    await stopAll();
     throw error;
   }
   const server = createServer((request, response) => {
@@ -55,7 +62,7 @@ export async function startLocalRestApi(deployment: Deployment): Promise<LocalRe
     url: `http://127.0.0.1:${port}`,
     close: async () => {
       await new Promise((resolve) => server.close(resolve));
-      await Promise.all([...hosts.values()].map((host) => host.stop()));
+      await stopAll();
     },
   };
 }
