@@ -1,0 +1,283 @@
+import { describe, expect, it } from 'vitest';
+import { markerFor } from '../../src/domain/comment.js';
+import { TAG } from '../../src/domain/ownership.js';
+import { type CleanupRequest, cleanup } from '../../src/workflows/cleanup.js';
+import { FakeClock, FakeGitHub, FakeLog, FakeStep, Journal } from '../support/fake-ports.js';
+import { type FakeStackSpec, FakeStacks } from '../support/fake-stacks.js';
+
+const REPO = 'acme/invoices';
+const NOW = '2025-03-03T12:00:00Z';
+const LATER = '2025-03-06T12:00:00Z';
+const EARLIER = '2025-03-01T12:00:00Z';
+
+function stack(
+  name: string,
+  pullRequest: number,
+  options: { expiresAt?: string; environment?: string; repository?: string; wave?: number } = {},
+): FakeStackSpec {
+  return {
+    name,
+    tags: {
+      [TAG.managedBy]: 'prenv',
+      [TAG.repository]: options.repository ?? REPO,
+      [TAG.pullRequest]: String(pullRequest),
+      [TAG.environment]: options.environment ?? `pr-${pullRequest}`,
+      [TAG.expiresAt]: options.expiresAt ?? LATER,
+      [TAG.wave]: String(options.wave ?? 0),
+      [TAG.createdAt]: '2025-02-28T10:00:00Z',
+    },
+  };
+}
+
+function setup(
+  existing: readonly FakeStackSpec[],
+  /** null: no github-token. */
+  withGitHub: FakeGitHub | null = new FakeGitHub(),
+  request: Partial<CleanupRequest> = {},
+) {
+  const github = withGitHub ?? undefined;
+  const journal = new Journal();
+  const clock = new FakeClock(NOW);
+  const log = new FakeLog();
+  const step = new FakeStep();
+  const stacks = new FakeStacks(clock, { journal });
+  for (const spec of existing) stacks.add(spec);
+  const full: CleanupRequest = { repository: REPO, dryRun: false, comment: true, ...request };
+  return {
+    journal,
+    clock,
+    log,
+    step,
+    stacks,
+    github,
+    run: () => cleanup(full, { log, clock, step, stacks, github }),
+  };
+}
+
+/** A repository with one environment of each kind, and decoys of other owners. */
+function mixed() {
+  const github = new FakeGitHub()
+    .withPull(1, 'closed', true)
+    .withPull(2, 'open')
+    .withPull(3, 'open')
+    .withPull(5, 'closed');
+  // PR 4 does not exist (deleted repository history, or a typo'd tag): counts as closed.
+  return setup(
+    [
+      stack('pr-1-data', 1),
+      stack('pr-1-api', 1, { wave: 1 }),
+      stack('pr-2-api', 2, { expiresAt: EARLIER }),
+      stack('pr-3-api', 3),
+      stack('pr-4-api', 4),
+      // Decoys: another repository's closed PR, an untagged stack, someone else's tag.
+      stack('pr-5-api', 5, { repository: 'acme/payments', expiresAt: EARLIER }),
+      { name: 'pr-6-api' },
+      { ...stack('pr-7-api', 7, { expiresAt: EARLIER }), tags: { [TAG.managedBy]: 'not-prenv' } },
+    ],
+    github,
+  );
+}
+
+describe('cleanup', () => {
+  it("deletes only this repository's environments whose PR is closed, missing or expired", async () => {
+    const world = mixed();
+
+    const outcome = await world.run();
+
+    expect(outcome.failure).toBeUndefined();
+    expect(world.stacks.names()).toEqual(['pr-3-api', 'pr-5-api', 'pr-6-api', 'pr-7-api']);
+    expect(outcome.report.environments.map((env) => [env.environment, env.reasons, env.result])).toEqual([
+      ['pr-1', ['pr-closed'], 'deleted'],
+      ['pr-2', ['expired'], 'deleted'],
+      ['pr-4', ['pr-closed'], 'deleted'],
+    ]);
+    expect(outcome.report.kept).toBe(1);
+    expect(JSON.parse(world.step.outputs.stacks ?? '')).toEqual([
+      'pr-1-api',
+      'pr-1-data',
+      'pr-2-api',
+      'pr-4-api',
+    ]);
+    expect(world.step.summaries.join('\n')).toContain('prenv cleanup');
+  });
+
+  it('asks GitHub once per distinct PR, and never about other repositories', async () => {
+    const world = mixed();
+
+    await world.run();
+
+    const github = world.github as FakeGitHub;
+    expect([1, 2, 3, 4].map((n) => github.count('pullRequest', n))).toEqual([1, 1, 1, 1]);
+    expect(github.count('pullRequest')).toBe(4);
+  });
+
+  it('asks once for a PR whose stacks sit in two environments', async () => {
+    const world = setup(
+      [stack('pr-8-api', 8), stack('invoices-pr-8-api', 8, { environment: 'invoices-pr-8' })],
+      new FakeGitHub().withPull(8, 'closed'),
+    );
+
+    const outcome = await world.run();
+
+    expect(world.github?.count('pullRequest', 8)).toBe(1);
+    expect(outcome.report.environments.map((env) => env.environment)).toEqual(['invoices-pr-8', 'pr-8']);
+  });
+
+  it('lists stacks once for the whole sweep, and costs a delete and a settle per stack', async () => {
+    const world = mixed();
+
+    await world.run();
+
+    expect(world.stacks.callsOf('list')).toHaveLength(1);
+    expect(world.stacks.callsOf('get')).toHaveLength(0);
+    expect(world.stacks.callsOf('delete')).toHaveLength(4);
+    expect(world.stacks.callsOf('settle')).toHaveLength(4);
+    expect(world.stacks.calls).toHaveLength(1 + 4 + 4);
+  });
+
+  it('deletes nothing in a dry run and reports what it would delete', async () => {
+    const dry = setup(
+      [stack('pr-1-api', 1), stack('pr-3-api', 3)],
+      new FakeGitHub().withPull(1, 'closed').withPull(3, 'open'),
+      { dryRun: true },
+    );
+    const dryOutcome = await dry.run();
+
+    expect(dry.journal.awsWrites()).toEqual([]);
+    expect(dry.stacks.names()).toEqual(['pr-1-api', 'pr-3-api']);
+    expect(dryOutcome.failure).toBeUndefined();
+    expect(dryOutcome.report.dryRun).toBe(true);
+    expect(dryOutcome.report.environments).toEqual([
+      expect.objectContaining({ environment: 'pr-1', result: 'would-delete', reasons: ['pr-closed'] }),
+    ]);
+    expect(dry.github?.comments).toEqual([]);
+    expect(dry.github?.deployments).toEqual([]);
+    expect(dry.step.summaries.join('\n')).toContain('Dry run');
+    expect(dry.log.messages('info').join('\n')).toContain('would delete pr-1');
+  });
+
+  // BUG: cleanup's `stacks` output keeps every stack whose outcome is not 'left-behind', and a dry
+  // run marks its stacks 'not-deployed', so a dry run reports as deleted stacks it never touched.
+  // The contract says `stacks` lists what cleanup deleted: [] in a dry run.
+  it.fails('a dry run outputs no deleted stacks', async () => {
+    const world = setup([stack('pr-1-api', 1)], new FakeGitHub().withPull(1, 'closed'), { dryRun: true });
+
+    await world.run();
+
+    expect(JSON.parse(world.step.outputs.stacks ?? '')).toEqual([]);
+  });
+
+  it('keeps going when one environment fails, and the failure names each failed one', async () => {
+    const world = setup(
+      [
+        { ...stack('pr-1-api', 1), deleteError: new Error('Access denied for cloudformation:DeleteStack') },
+        {
+          ...stack('pr-2-api', 2),
+          deleteFailures: 5,
+          forceDeleteFails: true,
+          deleteFailureReason: 'Bucket not empty',
+        },
+        stack('pr-4-api', 4),
+      ],
+      new FakeGitHub().withPull(1, 'closed').withPull(2, 'closed').withPull(4, 'closed'),
+    );
+
+    const outcome = await world.run();
+
+    expect(world.stacks.names()).toEqual(['pr-1-api', 'pr-2-api']);
+    expect(outcome.report.environments.map((env) => [env.environment, env.result])).toEqual([
+      ['pr-1', 'failed'],
+      ['pr-2', 'failed'],
+      ['pr-4', 'deleted'],
+    ]);
+    expect(outcome.failure).toContain('pr-1 (Access denied for cloudformation:DeleteStack)');
+    expect(outcome.failure).toContain('pr-2 (Bucket not empty)');
+    expect(outcome.failure).not.toContain('pr-4');
+    expect(JSON.parse(world.step.outputs.stacks ?? '')).toEqual(['pr-4-api']);
+  });
+
+  it('deletes at most 4 environments at once, and does use that parallelism', async () => {
+    const specs = Array.from({ length: 12 }, (_, i) => ({
+      ...stack(`pr-${i + 1}-api`, i + 1),
+      deletePolls: 3,
+    }));
+    const github = new FakeGitHub();
+    const world = setup(specs, github);
+
+    const outcome = await world.run();
+
+    expect(outcome.report.environments).toHaveLength(12);
+    expect(world.stacks.names()).toEqual([]);
+    expect(world.stacks.maxInFlight).toBe(4);
+  });
+
+  it('bounds environments in flight by the concurrency option, whatever their size', async () => {
+    const specs = Array.from({ length: 6 }, (_, i) => [
+      { ...stack(`pr-${i + 1}-a`, i + 1), deletePolls: 2 },
+      { ...stack(`pr-${i + 1}-b`, i + 1), deletePolls: 2 },
+    ]).flat();
+    const world = setup(specs, new FakeGitHub(), { concurrency: 2 });
+
+    await world.run();
+
+    expect(world.stacks.names()).toEqual([]);
+    expect(world.stacks.maxInFlightEnvironments).toBe(2);
+  });
+
+  it('without a github-token judges by TTL only, and says so', async () => {
+    const world = setup([stack('pr-1-api', 1), stack('pr-2-api', 2, { expiresAt: EARLIER })], null);
+
+    const outcome = await world.run();
+
+    expect(world.stacks.names()).toEqual(['pr-1-api']);
+    expect(outcome.report.kept).toBe(1);
+    expect(world.log.messages('warning').join('\n')).toContain('No github-token');
+  });
+
+  it('judges an environment by TTL only when GitHub cannot say whether its PR is open', async () => {
+    const github = new FakeGitHub().failing(
+      'pullRequest',
+      Object.assign(new Error('rate limited'), { status: 403 }),
+    );
+    const world = setup([stack('pr-1-api', 1), stack('pr-2-api', 2, { expiresAt: EARLIER })], github);
+
+    const outcome = await world.run();
+
+    expect(world.stacks.names()).toEqual(['pr-1-api']);
+    expect(outcome.failure).toBeUndefined();
+    expect(world.log.messages('warning').join('\n')).toContain('Could not read PR #1');
+  });
+
+  it('tells the swept PR: comment destroyed, deployment inactive', async () => {
+    const github = new FakeGitHub().withPull(1, 'closed');
+    await github.createDeployment({ environment: 'pr-1', ref: 'abc', description: 'prenv' });
+    const world = setup([stack('pr-1-api', 1)], github);
+
+    await world.run();
+
+    expect(github.commentFor(1, markerFor('pr-1'))?.body).toContain('Removed by the scheduled cleanup sweep');
+    expect(github.deploymentStates('pr-1')).toEqual(['inactive']);
+  });
+
+  it('with comment off, leaves the PR comment alone but still marks the deployment inactive', async () => {
+    const github = new FakeGitHub().withPull(1, 'closed');
+    await github.createDeployment({ environment: 'pr-1', ref: 'abc', description: 'prenv' });
+    const world = setup([stack('pr-1-api', 1)], github, { comment: false });
+
+    await world.run();
+
+    expect(github.comments).toEqual([]);
+    expect(github.deploymentStates('pr-1')).toEqual(['inactive']);
+  });
+
+  it('a GitHub failure while announcing is a warning, not a failed sweep', async () => {
+    const github = new FakeGitHub().withPull(1, 'closed').failing('upsertComment');
+    const world = setup([stack('pr-1-api', 1)], github);
+
+    const outcome = await world.run();
+
+    expect(outcome.failure).toBeUndefined();
+    expect(outcome.report.environments[0]?.result).toBe('deleted');
+    expect(world.log.messages('warning').join('\n')).toContain('Could not update PR #1 about pr-1');
+  });
+});

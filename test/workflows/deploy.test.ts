@@ -1,0 +1,788 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { markerFor } from '../../src/domain/comment.js';
+import { TAG } from '../../src/domain/ownership.js';
+import type { TestSummary } from '../../src/domain/report.js';
+import type { Inputs } from '../../src/inputs.js';
+import type { AwsSession, CommandResult } from '../../src/ports.js';
+import { type DeployPorts, type DeployRequest, deploy } from '../../src/workflows/deploy.js';
+import { Reporter } from '../../src/workflows/reporter.js';
+import { loadRunState, type RunState } from '../../src/workflows/run-state.js';
+import {
+  FakeCdk,
+  type FakeCdkOptions,
+  FakeClock,
+  FakeGitHub,
+  FakeJUnit,
+  FakeLog,
+  FakeRunner,
+  FakeStep,
+  type FakeSynthStack,
+  Journal,
+} from '../support/fake-ports.js';
+import { type FakeStackSpec, FakeStacks, inProgressFor } from '../support/fake-stacks.js';
+
+const REPO = 'acme/invoices';
+const PR = 42;
+const ENV = 'pr-42';
+const SHA = '3f2a9c1b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b';
+const NOW = '2025-03-03T12:00:00Z';
+const THIRTY_MINUTES = 30 * 60_000;
+
+const session: AwsSession = {
+  credentials: {
+    accessKeyId: 'ASIASESSIONKEY',
+    secretAccessKey: 'session-secret-key',
+    sessionToken: 'session-token-value',
+  },
+  region: 'eu-west-2',
+  account: '111122223333',
+  arn: 'arn:aws:sts::111122223333:assumed-role/prenv-sandbox/prenv-invoices-pr-42',
+};
+
+/** The app most tests deploy: a data stack and an API stack that depends on it. */
+const APP: FakeSynthStack[] = [
+  {
+    name: 'pr-42-data',
+    outputs: {
+      TableName: 'pr-42-data-Invoices-1X2Y',
+      ExportsOutputRefInvoices1234: 'pr-42-data-Invoices-1X2Y',
+    },
+  },
+  {
+    name: 'pr-42-api',
+    dependencies: ['pr-42-data'],
+    outputs: { ApiUrl: 'https://k3x9.execute-api.eu-west-2.amazonaws.com/prod/' },
+  },
+];
+
+/** Tags of a stack an earlier prenv run deployed for (by default) this PR. */
+function ownedTags(extra: Record<string, string> = {}, pullRequest = PR, repository = REPO) {
+  return {
+    [TAG.managedBy]: 'prenv',
+    [TAG.repository]: repository,
+    [TAG.pullRequest]: String(pullRequest),
+    [TAG.environment]: `pr-${pullRequest}`,
+    [TAG.sha]: 'oldsha',
+    [TAG.expiresAt]: '2025-03-05T00:00:00Z',
+    [TAG.createdAt]: '2025-02-01T08:00:00Z',
+    ...extra,
+  };
+}
+
+type InputOverrides = { [K in keyof Inputs]?: Inputs[K] | undefined };
+
+/** Parsed inputs as parseInputs returns them by default; an override of undefined removes the input. */
+function inputs(overrides: InputOverrides = {}): Inputs {
+  const set = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
+  const unset = Object.keys(overrides).filter((key) => overrides[key as keyof Inputs] === undefined);
+  const all: Record<string, unknown> = {
+    mode: 'deploy',
+    awsRegion: 'eu-west-2',
+    allowedAccountIds: [],
+    roleDurationSeconds: 3600,
+    audience: 'sts.amazonaws.com',
+    appDir: '/ws/sample-app',
+    environmentName: 'pr-{number}',
+    context: {},
+    bootstrap: false,
+    deploymentMethod: 'direct',
+    ttlHours: 72,
+    testCommand: 'npm run test:e2e',
+    testWorkingDirectory: '/ws/sample-app',
+    testReport: 'sample-app/reports/*.xml',
+    testTimeoutMinutes: 30,
+    githubToken: 'ghs_token',
+    comment: true,
+    dryRun: false,
+    ...set,
+  };
+  for (const key of unset) delete all[key];
+  return all as unknown as Inputs;
+}
+
+const PASSED: TestSummary = { total: 3, passed: 3, failed: 0, skipped: 0, failures: [] };
+
+interface SetupOptions {
+  readonly app?: readonly FakeSynthStack[];
+  readonly existing?: readonly FakeStackSpec[];
+  readonly cdk?: Partial<FakeCdkOptions>;
+  /** null: no github-token. */
+  readonly github?: FakeGitHub | null;
+  readonly inputs?: InputOverrides;
+  readonly run?: CommandResult;
+  readonly junit?: TestSummary;
+}
+
+const tempDirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(tempDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+async function setup(options: SetupOptions = {}) {
+  const journal = new Journal();
+  const clock = new FakeClock(NOW);
+  const log = new FakeLog();
+  const step = new FakeStep();
+  const stacks = new FakeStacks(clock, { journal });
+  for (const spec of options.existing ?? []) stacks.add(spec);
+  const github =
+    options.github === null ? undefined : (options.github ?? new FakeGitHub(journal).withPull(PR));
+  const cdk = new FakeCdk({ stacks: options.app ?? APP, target: stacks, journal, ...options.cdk });
+  const runner = new FakeRunner(options.run ?? { exitCode: 0, timedOut: false, durationMs: 4000 }, journal);
+  const junit = new FakeJUnit(options.junit ?? PASSED);
+  const tempDir = await mkdtemp(join(tmpdir(), 'prenv-deploy-test-'));
+  tempDirs.push(tempDir);
+  const reporter = new Reporter({
+    github,
+    step,
+    log,
+    comment: options.inputs?.comment ?? true,
+    runUrl: 'https://github.com/acme/invoices/actions/runs/7',
+  });
+  const request: DeployRequest = {
+    inputs: inputs(options.inputs),
+    session,
+    repository: REPO,
+    pullRequest: PR,
+    sha: SHA,
+    environment: ENV,
+    workspace: '/ws',
+    tempDir,
+    stepEnv: {
+      PATH: '/usr/local/bin:/usr/bin',
+      HOME: '/home/runner',
+      MY_SETTING: 'from-the-workflow-env',
+      AWS_ACCESS_KEY_ID: 'AKIAAMBIENT',
+      AWS_SECRET_ACCESS_KEY: 'ambient-secret',
+      AWS_REGION: 'us-east-1',
+      'INPUT_GITHUB-TOKEN': 'ghs_token',
+      UNSET: undefined,
+    },
+    runUrl: 'https://github.com/acme/invoices/actions/runs/7',
+    repositoryUrl: 'https://github.com/acme/invoices',
+  };
+  const ports: DeployPorts = { log, clock, step, reporter, stacks, cdk, runner, junit, github };
+  return {
+    journal,
+    clock,
+    log,
+    step,
+    stacks,
+    github,
+    cdk,
+    runner,
+    junit,
+    request,
+    run: () => deploy(request, ports),
+  };
+}
+
+function runStates(step: FakeStep): RunState[] {
+  return step.savedStates('prenv-run') as RunState[];
+}
+
+describe('deploy refuses what it does not own, before any write', () => {
+  it.each([
+    ['has no prenv tags', {}, 'nobody prenv knows (it has no prenv:managed-by tag)'],
+    ['belongs to another repository', ownedTags({}, PR, 'acme/payments'), 'the repository acme/payments'],
+    ['belongs to another PR', ownedTags({}, 7), 'pull request #7 of acme/invoices'],
+  ])('a stack of the same name that %s', async (_, tags, owner) => {
+    const world = await setup({
+      existing: [
+        // Replaceable, so a deploy that repaired before checking ownership would delete it.
+        { name: 'pr-42-data', status: 'ROLLBACK_COMPLETE', tags: ownedTags() },
+        { name: 'pr-42-api', tags },
+      ],
+    });
+
+    const outcome = await world.run();
+
+    expect(world.journal.awsWrites()).toEqual([]);
+    expect(world.cdk.deployCalls).toEqual([]);
+    expect(world.stacks.deletes()).toEqual([]);
+    expect(world.stacks.names()).toEqual(['pr-42-data', 'pr-42-api']);
+    expect(outcome.report.state).toBe('deploy-failed');
+    expect(outcome.failure).toContain('Stack pr-42-api already exists and belongs to');
+    expect(outcome.failure).toContain(owner);
+    expect(outcome.report.failure?.reason).toContain(owner);
+    expect(world.step.outputs['test-result']).toBe('skipped');
+    expect(world.runner.calls).toEqual([]);
+  });
+
+  it('refuses stacks named outside <name>-, naming each of them', async () => {
+    const world = await setup({
+      app: [{ name: 'pr-42-api' }, { name: 'shared-database' }, { name: 'pr-420-api' }, { name: 'pr-42-' }],
+    });
+
+    const outcome = await world.run();
+
+    expect(world.journal.awsWrites()).toEqual([]);
+    expect(world.stacks.calls).toEqual([]);
+    expect(outcome.report.state).toBe('deploy-failed');
+    expect(outcome.failure).toContain('shared-database, pr-420-api, pr-42-');
+    expect(outcome.failure).not.toMatch(/pr-42-api[,.]/);
+  });
+
+  it('fails when the app synthesizes no stack at all', async () => {
+    const world = await setup({ app: [] });
+
+    const outcome = await world.run();
+
+    expect(outcome.failure).toContain('synthesized no stacks');
+    expect(world.journal.awsWrites()).toEqual([]);
+  });
+
+  it('reports a synth failure as a failed deploy', async () => {
+    const world = await setup({ cdk: { synthError: new Error('app.ts(3,1): error TS2304') } });
+
+    const outcome = await world.run();
+
+    expect(outcome.report.state).toBe('deploy-failed');
+    expect(outcome.failure).toBe('Deploy of pr-42 failed: app.ts(3,1): error TS2304');
+    expect(world.journal.awsWrites()).toEqual([]);
+  });
+});
+
+describe('deploy repairs or waits on stacks a previous run left behind', () => {
+  it.each(['ROLLBACK_COMPLETE', 'REVIEW_IN_PROGRESS', 'DELETE_FAILED'])(
+    'a %s stack is deleted, then created again',
+    async (status) => {
+      const world = await setup({ existing: [{ name: 'pr-42-api', status, tags: ownedTags() }] });
+      const oldId = world.stacks.peek('pr-42-api')?.id;
+
+      const outcome = await world.run();
+
+      expect(outcome.failure).toBeUndefined();
+      const deleted = world.journal.indexOf((e) => e.method === 'delete' && e.target === 'pr-42-api');
+      const created = world.journal.indexOf((e) => e.method === 'deploy' && e.target === 'pr-42-api');
+      expect(deleted).toBeGreaterThanOrEqual(0);
+      expect(created).toBeGreaterThan(deleted);
+      const now = world.stacks.peek('pr-42-api');
+      expect(now?.id).not.toBe(oldId);
+      expect(now?.status).toBe('CREATE_COMPLETE');
+      expect(outcome.report.state).toBe('ready');
+    },
+  );
+
+  it('fails, without deploying, when a stack to recreate cannot be deleted', async () => {
+    const world = await setup({
+      existing: [
+        {
+          name: 'pr-42-api',
+          status: 'ROLLBACK_COMPLETE',
+          tags: ownedTags(),
+          deleteFailures: 2,
+          forceDeleteFails: true,
+        },
+      ],
+    });
+
+    const outcome = await world.run();
+
+    expect(world.cdk.deployCalls).toEqual([]);
+    expect(outcome.report.state).toBe('deploy-failed');
+    expect(outcome.failure).toContain(
+      'pr-42-api is ROLLBACK_COMPLETE and could not be deleted to recreate it',
+    );
+  });
+
+  it.each([
+    ['CREATE_IN_PROGRESS', 'CREATE_COMPLETE'],
+    ['UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE'],
+    ['UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE'],
+    ['DELETE_IN_PROGRESS', 'DELETE_COMPLETE'],
+  ])('a stack left %s by a cancelled run is waited for, then deployed', async (status, settled) => {
+    const world = await setup({
+      existing: [{ name: 'pr-42-api', status, tags: ownedTags(), polls: inProgressFor(status, 3, settled) }],
+    });
+
+    const outcome = await world.run();
+
+    expect(outcome.failure).toBeUndefined();
+    expect(world.stacks.callsOf('settle')).toEqual([
+      expect.objectContaining({ target: 'pr-42-api', timeoutMs: THIRTY_MINUTES }),
+    ]);
+    expect(world.clock.slept).toBeGreaterThan(0);
+    expect(world.clock.slept).toBeLessThan(THIRTY_MINUTES);
+    expect(world.cdk.deployedNames()).toEqual([['pr-42-data', 'pr-42-api']]);
+    expect(world.stacks.deletes()).toEqual([]);
+  });
+
+  it('gives up with a clear error when a stack is still in progress after the bound', async () => {
+    const world = await setup({
+      existing: [{ name: 'pr-42-api', status: 'UPDATE_IN_PROGRESS', tags: ownedTags() }],
+    });
+
+    const outcome = await world.run();
+
+    expect(world.clock.slept).toBeGreaterThanOrEqual(THIRTY_MINUTES);
+    expect(world.clock.slept).toBeLessThan(THIRTY_MINUTES + 60_000);
+    expect(world.journal.awsWrites()).toEqual([]);
+    expect(outcome.report.state).toBe('deploy-failed');
+    expect(outcome.failure).toContain(
+      'pr-42-api is still UPDATE_IN_PROGRESS after 30 minutes; try again later',
+    );
+    expect(outcome.report.failure?.stack).toBe('pr-42-api');
+  });
+
+  it('refuses UPDATE_ROLLBACK_FAILED and says how to get out of it', async () => {
+    const world = await setup({
+      existing: [{ name: 'pr-42-api', status: 'UPDATE_ROLLBACK_FAILED', tags: ownedTags() }],
+    });
+
+    const outcome = await world.run();
+
+    expect(world.journal.awsWrites()).toEqual([]);
+    expect(outcome.report.state).toBe('deploy-failed');
+    expect(outcome.failure).toContain('pr-42-api is UPDATE_ROLLBACK_FAILED');
+    expect(outcome.failure).toContain('aws cloudformation continue-update-rollback --stack-name pr-42-api');
+  });
+
+  it('updates an UPDATE_ROLLBACK_COMPLETE stack in place', async () => {
+    const world = await setup({
+      existing: [
+        {
+          name: 'pr-42-api',
+          status: 'UPDATE_ROLLBACK_COMPLETE',
+          tags: ownedTags({ [TAG.fingerprint]: 'fp-pr-42-api', [TAG.wave]: '1' }),
+        },
+      ],
+    });
+    const id = world.stacks.peek('pr-42-api')?.id;
+
+    const outcome = await world.run();
+
+    expect(outcome.failure).toBeUndefined();
+    expect(world.stacks.deletes()).toEqual([]);
+    expect(world.cdk.deployedNames()).toEqual([['pr-42-data', 'pr-42-api']]);
+    expect(world.stacks.peek('pr-42-api')).toMatchObject({ id, status: 'UPDATE_COMPLETE' });
+  });
+});
+
+describe('deploy deploys only what changed, tagged', () => {
+  const unchanged = (name: string, wave: string, outputs: Record<string, string>): FakeStackSpec => ({
+    name,
+    status: 'UPDATE_COMPLETE',
+    tags: ownedTags({ [TAG.fingerprint]: `fp-${name}`, [TAG.wave]: wave }),
+    outputs,
+  });
+
+  it('makes no CloudFormation write when every fingerprint matches, and still sets the outputs', async () => {
+    const world = await setup({
+      existing: [
+        unchanged('pr-42-data', '0', { TableName: 'invoices-table' }),
+        unchanged('pr-42-api', '1', { ApiUrl: 'https://api.example/prod/' }),
+      ],
+    });
+
+    const outcome = await world.run();
+
+    expect(world.cdk.deployCalls).toEqual([]);
+    expect(world.journal.awsWrites()).toEqual([]);
+    expect(outcome.report.state).toBe('ready');
+    expect(outcome.report.stacks?.map((stack) => stack.outcome)).toEqual(['unchanged', 'unchanged']);
+    expect(JSON.parse(world.step.outputs.outputs ?? '')).toEqual({
+      TableName: 'invoices-table',
+      ApiUrl: 'https://api.example/prod/',
+    });
+    expect(world.step.outputs.url).toBe('https://api.example/prod/');
+    expect(world.runner.calls[0]?.env.API_URL).toBe('https://api.example/prod/');
+  });
+
+  it('passes only the changed stacks to the CDK, each with every prenv tag', async () => {
+    const world = await setup({
+      app: [...APP.slice(0, 1), { ...APP[1], name: 'pr-42-api', fingerprint: 'fp-api-new' }],
+      inputs: { deploymentMethod: 'change-set', ttlHours: 24 },
+      existing: [
+        unchanged('pr-42-data', '0', { TableName: 't' }),
+        {
+          ...unchanged('pr-42-api', '1', {}),
+          tags: ownedTags({ [TAG.fingerprint]: 'fp-api-old', [TAG.wave]: '1' }),
+        },
+      ],
+    });
+
+    const outcome = await world.run();
+
+    expect(outcome.failure).toBeUndefined();
+    expect(world.cdk.deployCalls).toHaveLength(1);
+    expect(world.cdk.deployCalls[0]?.method).toBe('change-set');
+    expect(world.cdk.deployCalls[0]?.stacks).toEqual([
+      {
+        name: 'pr-42-api',
+        tags: {
+          'prenv:managed-by': 'prenv',
+          'prenv:repository': REPO,
+          'prenv:pull-request': '42',
+          'prenv:environment': ENV,
+          'prenv:sha': SHA,
+          'prenv:expires-at': '2025-03-04T12:00:00Z',
+          'prenv:created-at': '2025-02-01T08:00:00Z',
+          'prenv:fingerprint': 'fp-api-new',
+          'prenv:wave': '1',
+        },
+      },
+    ]);
+    expect(outcome.report.stacks).toEqual([
+      { name: 'pr-42-data', outcome: 'unchanged', status: 'UPDATE_COMPLETE' },
+      { name: 'pr-42-api', outcome: 'deployed' },
+    ]);
+    expect(outcome.report.createdAt).toBe('2025-02-01T08:00:00Z');
+    // The unchanged stack keeps its later expires-at, and cleanup waits for every stack's.
+    expect(outcome.report.expiresAt).toBe('2025-03-05T00:00:00Z');
+  });
+
+  it('redeploys a stack whose wave changed even if its template did not', async () => {
+    const world = await setup({
+      existing: [unchanged('pr-42-data', '0', {}), unchanged('pr-42-api', '0', {})],
+    });
+
+    await world.run();
+
+    expect(world.cdk.deployedNames()).toEqual([['pr-42-api']]);
+  });
+
+  it('creates a new environment with created-at now and waves from the dependencies', async () => {
+    const world = await setup();
+
+    await world.run();
+
+    const tags = Object.fromEntries(
+      (world.cdk.deployCalls[0]?.stacks ?? []).map((stack) => [stack.name, stack.tags]),
+    );
+    expect(tags['pr-42-data']?.[TAG.wave]).toBe('0');
+    expect(tags['pr-42-api']?.[TAG.wave]).toBe('1');
+    expect(tags['pr-42-api']?.[TAG.createdAt]).toBe(NOW);
+    expect(world.cdk.synthCalls[0]?.context).toMatchObject({
+      'prenv:name': ENV,
+      'prenv:pull-request': '42',
+      'prenv:sha': SHA,
+    });
+    expect(world.cdk.disposed).toBe(1);
+  });
+
+  it('bootstraps when asked and the account is not bootstrapped, but not for a no-op', async () => {
+    const fresh = await setup({ inputs: { bootstrap: true } });
+    await fresh.run();
+    expect(fresh.cdk.bootstrapCalls).toEqual([{ account: '111122223333', region: 'eu-west-2' }]);
+
+    const noop = await setup({
+      inputs: { bootstrap: true },
+      existing: [unchanged('pr-42-data', '0', {}), unchanged('pr-42-api', '1', {})],
+    });
+    await noop.run();
+    expect(noop.cdk.bootstrapCalls).toEqual([]);
+  });
+});
+
+describe('a failed deploy', () => {
+  const cause = {
+    stack: 'pr-42-api',
+    resource: 'Handler',
+    resourceType: 'AWS::Lambda::Function',
+    reason: 'Resource handler returned message: "The runtime parameter of nodejs8.10 is no longer supported"',
+  };
+
+  it('reports the first failing resource, skips the tests and tells GitHub', async () => {
+    const world = await setup({
+      cdk: {
+        failOn: { stack: 'pr-42-api', reason: 'The stack named pr-42-api failed creation', failure: cause },
+      },
+    });
+
+    const outcome = await world.run();
+
+    expect(outcome.report.state).toBe('deploy-failed');
+    expect(outcome.report.failure).toEqual(cause);
+    expect(outcome.failure).toBe(`Deploy of pr-42 failed: ${cause.reason}`);
+    expect(outcome.report.stacks).toEqual([
+      { name: 'pr-42-data', outcome: 'deployed' },
+      { name: 'pr-42-api', outcome: 'failed' },
+    ]);
+    expect(world.runner.calls).toEqual([]);
+    expect(world.step.outputs['test-result']).toBe('skipped');
+    expect(world.github?.deploymentStates(ENV)).toEqual(['in_progress', 'failure']);
+    const comment = world.github?.commentFor(PR, markerFor(ENV));
+    expect(comment?.body).toContain('Handler');
+    expect(comment?.body).toContain('AWS::Lambda::Function');
+    expect(comment?.body).toContain('nodejs8.10 is no longer supported');
+    expect(world.step.outputs['comment-url']).toMatch(/issuecomment/);
+    expect(runStates(world.step).at(-1)).toEqual({ phase: 'done' });
+  });
+
+  it('falls back to the deploy error when CloudFormation has no failed resource', async () => {
+    const world = await setup({
+      cdk: { failOn: { stack: 'pr-42-data', reason: 'Template format error: Unresolved resource' } },
+    });
+
+    const outcome = await world.run();
+
+    expect(outcome.failure).toBe('Deploy of pr-42 failed: Template format error: Unresolved resource');
+    expect(world.stacks.callsOf('firstFailure')).toHaveLength(1);
+  });
+});
+
+describe('outputs and the e2e environment', () => {
+  it('fails, naming both stacks, when two stacks output the same key with different values', async () => {
+    const world = await setup({
+      app: [
+        { name: 'pr-42-data', outputs: { Endpoint: 'https://data.example' } },
+        { name: 'pr-42-api', outputs: { Endpoint: 'https://api.example' } },
+      ],
+    });
+
+    const outcome = await world.run();
+
+    expect(outcome.report.state).toBe('deploy-failed');
+    expect(outcome.failure).toContain('pr-42-data and pr-42-api both output Endpoint');
+    expect(world.runner.calls).toEqual([]);
+    expect(world.github?.deploymentStates(ENV).at(-1)).toBe('failure');
+    expect(runStates(world.step).at(-1)).toEqual({ phase: 'done' });
+  });
+
+  // BUG: the outputs-conflict branch of deploy() returns without setOutputs(), unlike the other
+  // deploy-failed branch: `environment`, `stacks`, `outputs`, `url` and `test-result` stay unset.
+  it.fails('still sets the step outputs when outputs collide (test-result skipped)', async () => {
+    const world = await setup({
+      app: [
+        { name: 'pr-42-data', outputs: { Endpoint: 'a' } },
+        { name: 'pr-42-api', outputs: { Endpoint: 'b' } },
+      ],
+    });
+
+    await world.run();
+
+    expect(world.step.outputs).toMatchObject({ environment: ENV, 'test-result': 'skipped' });
+  });
+
+  it('writes PRENV_OUTPUTS (stack → key → value) in the temp dir, without any credential', async () => {
+    const world = await setup();
+
+    await world.run();
+
+    const env = world.runner.calls[0]?.env ?? {};
+    const file = env.PRENV_OUTPUTS ?? '';
+    expect(file.startsWith(world.request.tempDir)).toBe(true);
+    const text = await readFile(file, 'utf8');
+    expect(JSON.parse(text)).toEqual({
+      'pr-42-data': {
+        TableName: 'pr-42-data-Invoices-1X2Y',
+        ExportsOutputRefInvoices1234: 'pr-42-data-Invoices-1X2Y',
+      },
+      'pr-42-api': { ApiUrl: 'https://k3x9.execute-api.eu-west-2.amazonaws.com/prod/' },
+    });
+    for (const secret of ['ASIASESSIONKEY', 'session-secret-key', 'session-token-value', 'ambient-secret']) {
+      expect(text).not.toContain(secret);
+    }
+  });
+
+  it("gives the e2e command the session, prenv's variables, the outputs and the step's env", async () => {
+    const world = await setup();
+
+    await world.run();
+
+    expect(world.runner.calls).toHaveLength(1);
+    const call = world.runner.calls[0];
+    expect(call?.command).toBe('npm run test:e2e');
+    expect(call?.cwd).toBe('/ws/sample-app');
+    expect(call?.timeoutMs).toBe(THIRTY_MINUTES);
+    expect(call?.env).toMatchObject({
+      AWS_ACCESS_KEY_ID: 'ASIASESSIONKEY',
+      AWS_SECRET_ACCESS_KEY: 'session-secret-key',
+      AWS_SESSION_TOKEN: 'session-token-value',
+      AWS_REGION: 'eu-west-2',
+      PRENV_NAME: ENV,
+      TABLE_NAME: 'pr-42-data-Invoices-1X2Y',
+      API_URL: 'https://k3x9.execute-api.eu-west-2.amazonaws.com/prod/',
+      MY_SETTING: 'from-the-workflow-env',
+      PATH: '/usr/local/bin:/usr/bin',
+    });
+    const names = Object.keys(call?.env ?? {});
+    expect(names.filter((name) => name.startsWith('EXPORTS_OUTPUT'))).toEqual([]);
+    expect(names.filter((name) => name.startsWith('INPUT_'))).toEqual([]);
+    expect(names).not.toContain('UNSET');
+    expect(JSON.parse(world.step.outputs.outputs ?? '')).toEqual({
+      TableName: 'pr-42-data-Invoices-1X2Y',
+      ApiUrl: 'https://k3x9.execute-api.eu-west-2.amazonaws.com/prod/',
+    });
+    expect(world.step.outputs.url).toBe('https://k3x9.execute-api.eu-west-2.amazonaws.com/prod/');
+    expect(JSON.parse(world.step.outputs.stacks ?? '')).toEqual(['pr-42-data', 'pr-42-api']);
+  });
+
+  it('never lets an output override a reserved variable (PATH, AWS_*), and warns', async () => {
+    const world = await setup({
+      app: [
+        {
+          name: 'pr-42-api',
+          outputs: { Path: '/evil/bin', AwsRegion: 'us-west-1', AwsAccessKeyId: 'AKIAOUTPUT', Home: '/tmp' },
+        },
+      ],
+    });
+
+    await world.run();
+
+    expect(world.runner.calls[0]?.env).toMatchObject({
+      PATH: '/usr/local/bin:/usr/bin',
+      AWS_REGION: 'eu-west-2',
+      AWS_ACCESS_KEY_ID: 'ASIASESSIONKEY',
+      HOME: '/home/runner',
+    });
+    expect(world.log.messages('warning').join('\n')).toMatch(/PATH.*reserved/);
+  });
+});
+
+describe('the e2e run decides the result', () => {
+  it('passing tests: ready, test-result passed, deployment success with the URL', async () => {
+    const world = await setup();
+
+    const outcome = await world.run();
+
+    expect(outcome).toMatchObject({ report: { state: 'ready' } });
+    expect(outcome.failure).toBeUndefined();
+    expect(world.step.outputs['test-result']).toBe('passed');
+    const deployment = world.github?.deployments[0];
+    expect(deployment?.ref).toBe(SHA);
+    expect(deployment?.statuses.at(-1)).toMatchObject({
+      state: 'success',
+      environmentUrl: 'https://k3x9.execute-api.eu-west-2.amazonaws.com/prod/',
+    });
+    expect(world.junit.calls).toEqual([{ pattern: 'sample-app/reports/*.xml', root: '/ws' }]);
+  });
+
+  it('failing tests: tests-failed, the failure returned, the environment stays up', async () => {
+    const world = await setup({
+      run: { exitCode: 1, timedOut: false, durationMs: 9000 },
+      junit: {
+        total: 3,
+        passed: 2,
+        failed: 1,
+        skipped: 0,
+        failures: [{ name: 'invoices api > creates an invoice', message: 'expected 201, got 500' }],
+      },
+    });
+
+    const outcome = await world.run();
+
+    expect(outcome.report.state).toBe('tests-failed');
+    expect(outcome.failure).toContain('e2e tests failed against pr-42');
+    expect(outcome.failure).toContain('stays up');
+    expect(world.stacks.deletes()).toEqual([]);
+    expect(world.stacks.names()).toEqual(['pr-42-data', 'pr-42-api']);
+    expect(world.step.outputs['test-result']).toBe('failed');
+    expect(world.github?.commentFor(PR, markerFor(ENV))?.body).toContain('creates an invoice');
+    expect(world.github?.deploymentStates(ENV).at(-1)).toBe('success');
+  });
+
+  it('a test command killed at the timeout fails, saying so', async () => {
+    const world = await setup({
+      inputs: { testTimeoutMinutes: 5 },
+      run: { timedOut: true, durationMs: 300_000 },
+    });
+
+    const outcome = await world.run();
+
+    expect(world.runner.calls[0]?.timeoutMs).toBe(300_000);
+    expect(outcome.report.state).toBe('tests-failed');
+    expect(outcome.report.tests?.timedOut).toBe(true);
+    expect(outcome.report.tests?.problem).toContain('killed after test-timeout-minutes (5 min)');
+    expect(world.step.outputs['test-result']).toBe('failed');
+  });
+
+  it('a missing JUnit report fails the run with the problem, even when the command passed', async () => {
+    const problem = 'no JUnit file matched sample-app/reports/*.xml';
+    const world = await setup({
+      junit: { total: 0, passed: 0, failed: 0, skipped: 0, failures: [], problem },
+    });
+
+    const outcome = await world.run();
+
+    expect(outcome.report.state).toBe('tests-failed');
+    expect(outcome.report.tests?.problem).toBe(problem);
+    expect(world.step.outputs['test-result']).toBe('failed');
+  });
+
+  it('without a test command the tests are skipped and the environment is ready', async () => {
+    const world = await setup({ inputs: { testCommand: undefined } });
+
+    const outcome = await world.run();
+
+    expect(world.runner.calls).toEqual([]);
+    expect(outcome.report.state).toBe('ready');
+    expect(world.step.outputs['test-result']).toBe('skipped');
+  });
+});
+
+describe('deploy and the pull request', () => {
+  it('deploys nothing when the PR was closed before the deploy started', async () => {
+    const world = await setup({ github: new FakeGitHub().withPull(PR, 'closed', true) });
+
+    const outcome = await world.run();
+
+    expect(world.cdk.synthCalls).toEqual([]);
+    expect(world.journal.awsWrites()).toEqual([]);
+    expect(world.github?.deployments).toEqual([]);
+    expect(world.log.messages('notice').join('\n')).toContain('PR #42 was closed before this deploy started');
+    expect(outcome.failure).toBeUndefined();
+    expect(loadRunState(world.step)).toBeUndefined();
+  });
+
+  it('deploys when GitHub cannot say whether the PR is open, with a warning', async () => {
+    const world = await setup({ github: new FakeGitHub().withPull(PR).failing('pullRequest') });
+
+    const outcome = await world.run();
+
+    expect(outcome.report.state).toBe('ready');
+    expect(world.log.messages('warning').join('\n')).toContain(
+      'Could not check whether PR #42 is still open',
+    );
+  });
+
+  it('deploys without a github-token, sending nothing to GitHub', async () => {
+    const world = await setup({ github: null });
+
+    const outcome = await world.run();
+
+    expect(outcome.report.state).toBe('ready');
+    expect(world.step.outputs['comment-url']).toBeUndefined();
+  });
+});
+
+describe('run state for the post step', () => {
+  it("is 'deploying' with the stacks to deploy while the CDK runs, 'done' after", async () => {
+    let during: RunState | undefined;
+    const world = await setup({ cdk: { onDeploy: () => (during = loadRunState(world.step)) } });
+
+    await world.run();
+
+    expect(during).toEqual({
+      phase: 'deploying',
+      environment: ENV,
+      pullRequest: PR,
+      sha: SHA,
+      stacks: ['pr-42-data', 'pr-42-api'],
+    });
+    expect(runStates(world.step)[0]).toMatchObject({ phase: 'deploying', stacks: [] });
+    expect(loadRunState(world.step)).toEqual({ phase: 'done' });
+  });
+
+  it("is 'done' after a failed deploy too", async () => {
+    const world = await setup({ cdk: { failOn: { stack: 'pr-42-data', reason: 'boom' } } });
+
+    await world.run();
+
+    expect(loadRunState(world.step)).toEqual({ phase: 'done' });
+  });
+
+  it('never holds a credential', async () => {
+    const world = await setup();
+
+    await world.run();
+
+    const saved = world.step.stateHistory.map((entry) => entry.value).join('\n');
+    expect(saved).not.toContain('session-secret-key');
+    expect(saved).not.toContain('session-token-value');
+  });
+});

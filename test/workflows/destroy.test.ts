@@ -1,0 +1,260 @@
+import { describe, expect, it } from 'vitest';
+import { markerFor } from '../../src/domain/comment.js';
+import { TAG } from '../../src/domain/ownership.js';
+import { type DestroyRequest, destroy } from '../../src/workflows/destroy.js';
+import { Reporter } from '../../src/workflows/reporter.js';
+import { loadRunState } from '../../src/workflows/run-state.js';
+import { FakeClock, FakeGitHub, FakeLog, FakeStep, Journal } from '../support/fake-ports.js';
+import { type FakeStackSpec, FakeStacks, type FakeStacksOptions } from '../support/fake-stacks.js';
+
+const REPO = 'acme/invoices';
+const PR = 42;
+const ENV = 'pr-42';
+
+function tags(wave: number, pullRequest = PR, repository = REPO): Record<string, string> {
+  return {
+    [TAG.managedBy]: 'prenv',
+    [TAG.repository]: repository,
+    [TAG.pullRequest]: String(pullRequest),
+    [TAG.environment]: `pr-${pullRequest}`,
+    [TAG.wave]: String(wave),
+    [TAG.createdAt]: '2025-03-01T09:00:00Z',
+  };
+}
+
+const DATA: FakeStackSpec = { name: 'pr-42-data', tags: tags(0) };
+const API: FakeStackSpec = { name: 'pr-42-api', tags: tags(1) };
+
+function setup(existing: readonly FakeStackSpec[], options: Omit<FakeStacksOptions, 'journal'> = {}) {
+  const journal = new Journal();
+  const clock = new FakeClock();
+  const log = new FakeLog();
+  const step = new FakeStep();
+  const stacks = new FakeStacks(clock, { ...options, journal });
+  for (const spec of existing) stacks.add(spec);
+  const github = new FakeGitHub(journal).withPull(PR, 'closed', true);
+  const request: DestroyRequest = { repository: REPO, pullRequest: PR, environment: ENV };
+  return {
+    journal,
+    clock,
+    log,
+    step,
+    stacks,
+    github,
+    run: () =>
+      destroy(request, {
+        log,
+        clock,
+        step,
+        stacks,
+        reporter: new Reporter({ github, step, log, comment: true }),
+      }),
+  };
+}
+
+describe('destroy', () => {
+  it('deletes the stacks this PR owns, found by their tags, and no decoy of the same names', async () => {
+    const world = setup([
+      DATA,
+      API,
+      { name: 'pr-42-renamed', tags: tags(0) },
+      // Decoys: names that look like this PR's environment, tags that say otherwise.
+      { name: 'pr-42-cache' },
+      { name: 'pr-42-legacy', tags: tags(0, PR, 'acme/payments') },
+      { name: 'pr-42-shared', tags: { ...tags(0), [TAG.managedBy]: 'someone-else' } },
+      { name: 'pr-42-other', tags: tags(0, 7) },
+      { name: 'pr-7-api', tags: tags(0, 7) },
+    ]);
+
+    const outcome = await world.run();
+
+    expect(outcome.failure).toBeUndefined();
+    expect(outcome.report.state).toBe('destroyed');
+    expect(world.stacks.names()).toEqual([
+      'pr-42-cache',
+      'pr-42-legacy',
+      'pr-42-shared',
+      'pr-42-other',
+      'pr-7-api',
+    ]);
+    expect(
+      world.stacks
+        .deletes()
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(['pr-42-api', 'pr-42-data', 'pr-42-renamed']);
+    expect(JSON.parse(world.step.outputs.stacks ?? '')).toEqual(['pr-42-api', 'pr-42-data', 'pr-42-renamed']);
+    expect(world.step.outputs).toMatchObject({ environment: ENV, 'test-result': 'skipped', outputs: '{}' });
+    expect(world.stacks.callsOf('list')).toHaveLength(1);
+    expect(world.stacks.callsOf('get')).toHaveLength(0);
+  });
+
+  it('deletes dependents first: a wave starts only once the higher wave is gone', async () => {
+    const world = setup([
+      DATA,
+      { name: 'pr-42-web', tags: tags(2), deletePolls: 3 },
+      { ...API, deletePolls: 2 },
+    ]);
+
+    await world.run();
+
+    const deletes = world.stacks.deletes().map(([name]) => name);
+    expect(deletes).toEqual(['pr-42-web', 'pr-42-api', 'pr-42-data']);
+    const entries = world.journal.entries;
+    const lastSettleOf = (name: string) =>
+      entries.findLastIndex((entry) => entry.method === 'settle' && entry.target === name);
+    const deleteOf = (name: string) =>
+      world.journal.indexOf((e) => e.method === 'delete' && e.target === name);
+    expect(deleteOf('pr-42-api')).toBeGreaterThan(lastSettleOf('pr-42-web'));
+    expect(deleteOf('pr-42-data')).toBeGreaterThan(lastSettleOf('pr-42-api'));
+  });
+
+  it('retries a DELETE_FAILED stack once, then with FORCE_DELETE_STACK', async () => {
+    const world = setup([{ ...DATA, deleteFailures: 2 }]);
+
+    const outcome = await world.run();
+
+    expect(world.stacks.deletes()).toEqual([
+      ['pr-42-data', 'STANDARD'],
+      ['pr-42-data', 'STANDARD'],
+      ['pr-42-data', 'FORCE_DELETE_STACK'],
+    ]);
+    expect(outcome.report.state).toBe('destroyed');
+    expect(outcome.report.stacks).toEqual([{ name: 'pr-42-data', outcome: 'deleted' }]);
+    expect(world.log.messages('warning').join('\n')).toContain('DeletionMode FORCE_DELETE_STACK');
+  });
+
+  it('needs no force when the retry succeeds', async () => {
+    const world = setup([{ ...DATA, deleteFailures: 1 }]);
+
+    const outcome = await world.run();
+
+    expect(world.stacks.deletes()).toEqual([
+      ['pr-42-data', 'STANDARD'],
+      ['pr-42-data', 'STANDARD'],
+    ]);
+    expect(outcome.failure).toBeUndefined();
+  });
+
+  it('reports a stack that even FORCE could not delete as left behind, with the reason', async () => {
+    const cause = {
+      stack: 'pr-42-data',
+      resource: 'ReportsBucket',
+      resourceType: 'AWS::S3::Bucket',
+      reason: 'The bucket you tried to delete is not empty',
+    };
+    const world = setup([API, { ...DATA, deleteFailures: 5, forceDeleteFails: true, failure: cause }]);
+
+    const outcome = await world.run();
+
+    expect(world.stacks.deletes()).toHaveLength(4);
+    expect(outcome.report.state).toBe('destroy-failed');
+    expect(outcome.report.stacks).toEqual([
+      { name: 'pr-42-api', outcome: 'deleted' },
+      { name: 'pr-42-data', outcome: 'left-behind', status: 'DELETE_FAILED' },
+    ]);
+    expect(outcome.report.failure).toEqual(cause);
+    expect(outcome.report.leftRunning).toEqual(['pr-42-data']);
+    expect(outcome.failure).toBe('Could not delete pr-42-data (DELETE_FAILED)');
+    expect(world.github.commentFor(PR, markerFor(ENV))?.body).toContain('not empty');
+    expect(loadRunState(world.step)).toEqual({ phase: 'done' });
+  });
+
+  it("falls back to the stack's status reason when the events name no failed resource", async () => {
+    const world = setup([
+      { ...DATA, deleteFailures: 5, forceDeleteFails: true, deleteFailureReason: 'Role is in use' },
+    ]);
+
+    const outcome = await world.run();
+
+    expect(outcome.report.failure).toEqual({ stack: 'pr-42-data', reason: 'Role is in use' });
+  });
+
+  it('is a no-op when nothing is left, so a second destroy succeeds without a delete', async () => {
+    const world = setup([DATA, API]);
+
+    const first = await world.run();
+    const deletesAfterFirst = world.stacks.deletes().length;
+    const second = await world.run();
+
+    expect(first.failure).toBeUndefined();
+    expect(second.failure).toBeUndefined();
+    expect(second.report.state).toBe('destroyed');
+    expect(second.report.stacks).toEqual([]);
+    expect(world.stacks.deletes()).toHaveLength(deletesAfterFirst);
+    expect(world.log.messages('info').join('\n')).toContain('nothing to delete');
+  });
+
+  it('marks the GitHub deployment inactive and updates the sticky comment', async () => {
+    const world = setup([DATA]);
+    await world.github.createDeployment({ environment: ENV, ref: 'abc', description: 'prenv' });
+    await world.github.createDeployment({ environment: 'pr-7', ref: 'def', description: 'prenv' });
+
+    await world.run();
+
+    expect(world.github.deploymentStates(ENV)).toEqual(['inactive']);
+    expect(world.github.deploymentStates('pr-7')).toEqual([]);
+    expect(world.github.commentFor(PR, markerFor(ENV))?.body).toMatch(/destroyed/i);
+  });
+
+  it.each(['silent', 'throw'] as const)(
+    'counts a stack deleted out of band between list and delete as deleted (DeleteStack %s)',
+    async (missingDelete) => {
+      const world = setup([DATA, API], { missingDelete });
+      world.stacks.afterEachCall((call) => {
+        if (call.method === 'list') world.stacks.vanish('pr-42-api');
+      });
+
+      const outcome = await world.run();
+
+      expect(outcome.failure).toBeUndefined();
+      expect(outcome.report.state).toBe('destroyed');
+      expect(outcome.report.stacks).toEqual([
+        { name: 'pr-42-api', outcome: 'deleted' },
+        { name: 'pr-42-data', outcome: 'deleted' },
+      ]);
+    },
+  );
+
+  it('waits for a stack a cancelled destroy left DELETE_IN_PROGRESS', async () => {
+    const world = setup([
+      { ...DATA, status: 'DELETE_IN_PROGRESS', polls: ['DELETE_IN_PROGRESS', 'DELETE_COMPLETE'] },
+    ]);
+
+    const outcome = await world.run();
+
+    expect(outcome.failure).toBeUndefined();
+    expect(world.stacks.deletes()).toEqual([]);
+    expect(world.clock.slept).toBeGreaterThan(0);
+  });
+
+  it("records 'destroying' with the stacks for the post step, then 'done'", async () => {
+    const world = setup([DATA, API]);
+
+    await world.run();
+
+    expect(world.step.savedStates('prenv-run')).toEqual([
+      { phase: 'destroying', environment: ENV, pullRequest: PR, stacks: ['pr-42-data', 'pr-42-api'] },
+      { phase: 'done' },
+    ]);
+  });
+
+  // BUG: deleteStack rethrows any delete error other than "does not exist" and deleteStacks uses
+  // Promise.all, so one stack that refuses deletion (termination protection, AccessDenied) makes
+  // destroy() reject: later waves are never tried, no report, no inactive deployment, and the run
+  // state stays 'destroying'. It should be reported left behind with the error as its reason.
+  it.fails('reports a stack whose delete is refused as left behind and still deletes the rest', async () => {
+    const refused = new Error('Stack [pr-42-api] cannot be deleted while TerminationProtection is enabled');
+    const world = setup([DATA, { ...API, deleteError: refused }, { name: 'pr-42-web', tags: tags(1) }]);
+
+    const outcome = await world.run();
+
+    expect(outcome.report.state).toBe('destroy-failed');
+    expect(outcome.report.stacks).toContainEqual(
+      expect.objectContaining({ name: 'pr-42-api', outcome: 'left-behind' }),
+    );
+    expect(outcome.report.failure?.reason).toContain('TerminationProtection');
+    expect(world.stacks.names()).toEqual(['pr-42-api']);
+    expect(loadRunState(world.step)).toEqual({ phase: 'done' });
+  });
+});
