@@ -12,6 +12,7 @@ export default defineConfig({
           // Test files share module instances per worker: nothing here keeps module state between tests,
           // and re-importing aws-cdk-lib and the SDK per file doubled the suite's time.
           isolate: false,
+          hookTimeout: 30_000,
           exclude: ['test/e2e/**', 'test/deploy/**'],
         },
       },

@@ -5,13 +5,14 @@ import { DynamoDbInvoiceRepository } from '../../src/adapters/dynamodb-invoice-r
 import { InvoiceAlreadyExistsError } from '../../src/domain/errors.js';
 import { issued } from '../support/invoice-fixtures.js';
 import { createInvoiceTable } from '../support/invoice-table.js';
-import { motoClientConfig } from '../support/moto-server.js';
+import { motoClientConfig, waitForMoto } from '../support/moto-server.js';
 import { invoiceRepositoryContract } from './invoice-repository-contract.js';
 
 let client: DynamoDBClient;
 let tables = 0;
 
-beforeAll(() => {
+beforeAll(async () => {
+  await waitForMoto(inject('motoEndpoint'));
   client = new DynamoDBClient(motoClientConfig(inject('motoEndpoint')));
 });
 

@@ -18,7 +18,7 @@ import { createInvoice } from '../../src/application/create-invoice.js';
 import type { EventPublisher } from '../../src/application/ports.js';
 import { eventContract } from '../support/contract-validators.js';
 import { fixedClock, newInvoice } from '../support/invoice-fixtures.js';
-import { motoClientConfig } from '../support/moto-server.js';
+import { motoClientConfig, waitForMoto } from '../support/moto-server.js';
 
 const contract = eventContract('invoice-created.v1.schema.json');
 
@@ -47,7 +47,8 @@ describe('InvoiceCreated honours contracts/events/invoice-created.v1.schema.json
     let eventBridge: EventBridgeClient;
     let sqs: SQSClient;
 
-    beforeAll(() => {
+    beforeAll(async () => {
+      await waitForMoto(inject('motoEndpoint'));
       const config = motoClientConfig(inject('motoEndpoint'));
       eventBridge = new EventBridgeClient(config);
       sqs = new SQSClient(config);

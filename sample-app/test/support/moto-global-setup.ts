@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startMoto } from './moto-server.js';
+import { spawnMoto } from './moto-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -7,9 +7,12 @@ declare module 'vitest' {
   }
 }
 
-/** One moto_server for the whole local run (starting one costs ~1 s); test files share it via inject(). */
+/**
+ * One moto_server for the whole local run, shared via inject('motoEndpoint'). It is not awaited here: its
+ * start-up overlaps the tests that do not need it, and those that do call waitForMoto first.
+ */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const moto = await startMoto();
+  const moto = await spawnMoto();
   project.provide('motoEndpoint', moto.endpoint);
   return () => moto.stop();
 }

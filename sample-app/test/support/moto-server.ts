@@ -23,15 +23,28 @@ export const TEST_REGION = 'eu-west-2';
 
 /** Starts moto_server on a free port and resolves once it answers. */
 export async function startMoto(options: { timeoutMs?: number } = {}): Promise<MotoServer> {
-  const port = await freePort();
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  const endpoint = `http://localhost:${port}`;
+  const moto = await spawnMoto();
   try {
-    await waitUntilAnswering(endpoint, child, options.timeoutMs ?? 20_000);
+    await waitForMoto(moto.endpoint, options.timeoutMs ?? 20_000, moto.exited);
   } catch (error) {
-    await kill(child);
+    await moto.stop();
     throw error;
   }
+  return moto;
+}
+
+/**
+ * Starts moto_server without waiting for it, so its start-up (1–3 s of Python imports) overlaps other
+ * work; callers that need it call waitForMoto(endpoint) first.
+ */
+export async function spawnMoto(): Promise<MotoServer & { exited: () => boolean }> {
+  const port = await freePort();
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  const endpoint = `http://localhost:${port}`;
   return {
     endpoint,
     clientConfig: motoClientConfig(endpoint),
@@ -40,6 +53,7 @@ export async function startMoto(options: { timeoutMs?: number } = {}): Promise<M
       if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
     },
     stop: () => kill(child),
+    exited: () => exited,
   };
 }
 
@@ -68,14 +82,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitUntilAnswering(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+/** Resolves once the moto_server at `endpoint` answers; rejects after `timeoutMs`. */
+export async function waitForMoto(endpoint: string, timeoutMs = 20_000, exited = () => false): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let exited = false;
-  child.once('exit', () => {
-    exited = true;
-  });
   while (Date.now() < deadline) {
-    if (exited) throw new Error('moto_server exited before answering; is it on PATH?');
+    if (exited()) throw new Error('moto_server exited before answering; is it on PATH?');
     try {
       const response = await fetch(`${endpoint}/moto-api/`);
       if (response.ok) return;
@@ -84,7 +95,7 @@ async function waitUntilAnswering(endpoint: string, child: ChildProcess, timeout
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`moto_server did not answer on ${endpoint} within ${timeoutMs} ms`);
+  throw new Error(`moto_server did not answer on ${endpoint} within ${timeoutMs} ms; is it on PATH?`);
 }
 
 async function kill(child: ChildProcess): Promise<void> {
