@@ -100,8 +100,9 @@ export async function deploy(request: DeployRequest, ports: DeployPorts): Promis
     sha: request.sha,
     stacks: [],
   });
-  await reporter.startDeployment(request.environment, request.sha);
-  await reporter.comment(report({ state: 'deploying' }));
+  // Progress updates go to GitHub in the background; the final report below is awaited.
+  void reporter.startDeployment(request.environment, request.sha);
+  void reporter.comment(report({ state: 'deploying' }));
 
   const timings: { synth?: number; deploy?: number; tests?: number } = {};
   let assembly: Assembly | undefined;
@@ -251,7 +252,7 @@ export async function deploy(request: DeployRequest, ports: DeployPorts): Promis
   const createdAt = tags[TAG.createdAt];
   let tests: TestSummary | undefined;
   if (request.inputs.testCommand !== undefined) {
-    await reporter.comment(
+    void reporter.comment(
       report({
         state: 'deploying',
         stacks: [...stackReports.values()],
