@@ -392,6 +392,19 @@ describe('deploy deploys only what changed, tagged', () => {
     expect(world.runner.calls[0]?.env.API_URL).toBe('https://api.example/prod/');
   });
 
+  // Documents a trade-off (see the report): a no-op deploy writes nothing, so it does not renew
+  // prenv:expires-at either; an open PR whose pushes change no stack is swept once the TTL passes.
+  it('a no-op deploy leaves expires-at as it was, and reports that expiry', async () => {
+    const world = await setup({
+      existing: [unchanged('pr-42-data', '0', {}), unchanged('pr-42-api', '1', {})],
+    });
+
+    const outcome = await world.run();
+
+    expect(outcome.report.expiresAt).toBe('2025-03-05T00:00:00Z');
+    expect(world.stacks.peek('pr-42-api')?.tags[TAG.expiresAt]).toBe('2025-03-05T00:00:00Z');
+  });
+
   it('passes only the changed stacks to the CDK, each with every prenv tag', async () => {
     const world = await setup({
       app: [...APP.slice(0, 1), { ...APP[1], name: 'pr-42-api', fingerprint: 'fp-api-new' }],
