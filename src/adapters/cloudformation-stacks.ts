@@ -31,7 +31,7 @@ export class CloudFormationStacks implements StacksPort {
       const stack = response.Stacks?.[0];
       return stack === undefined || stack.StackStatus === 'DELETE_COMPLETE' ? undefined : toInfo(stack);
     } catch (error) {
-      if (isMissing(error)) return undefined;
+      if (isMissingStack(error)) return undefined;
       throw error;
     }
   }
@@ -62,7 +62,7 @@ export class CloudFormationStacks implements StacksPort {
       try {
         stack = (await this.client.send(new DescribeStacksCommand({ StackName: id }))).Stacks?.[0];
       } catch (error) {
-        if (isMissing(error)) return undefined;
+        if (isMissingStack(error)) return undefined;
         throw error;
       }
       if (stack === undefined || stack.StackStatus === 'DELETE_COMPLETE') return undefined;
@@ -77,47 +77,69 @@ export class CloudFormationStacks implements StacksPort {
     const events: StackEvent[] = [];
     let nextToken: string | undefined;
     // Newest first; stop at the start of the latest operation (the stack's own *_IN_PROGRESS event).
-    do {
-      const page = await this.client.send(
-        new DescribeStackEventsCommand({ StackName: id, NextToken: nextToken }),
-      );
-      for (const event of page.StackEvents ?? []) {
-        events.push(event);
-        if (isOperationStart(event)) return earliestFailure(events);
-      }
-      nextToken = page.NextToken;
-    } while (nextToken !== undefined && events.length < 1_000);
-    return earliestFailure(events);
+    try {
+      do {
+        const page = await this.client.send(
+          new DescribeStackEventsCommand({ StackName: id, NextToken: nextToken }),
+        );
+        for (const event of page.StackEvents ?? []) {
+          events.push(event);
+          if (isOperationStart(event)) return firstFailureIn(events);
+        }
+        nextToken = page.NextToken;
+      } while (nextToken !== undefined && events.length < 1_000);
+    } catch (error) {
+      if (isMissingStack(error)) return undefined;
+      throw error;
+    }
+    return firstFailureIn(events);
   }
 }
 
-function isOperationStart(event: StackEvent): boolean {
-  return (
-    event.ResourceType === 'AWS::CloudFormation::Stack' &&
-    event.LogicalResourceId === event.StackName &&
-    /^(CREATE|UPDATE|DELETE|IMPORT)_IN_PROGRESS$/.test(event.ResourceStatus ?? '') &&
-    event.ResourceStatusReason === 'User Initiated'
-  );
-}
-
-function earliestFailure(newestFirst: readonly StackEvent[]): FailureCause | undefined {
-  const failed = [...newestFirst]
-    .reverse()
-    .find(
+/**
+ * The root cause in a stack's events (newest first, as DescribeStackEvents lists them), looking
+ * only at its latest operation: the earliest failed resource, else the stack's own failure reason.
+ */
+export function firstFailureIn(newestFirst: readonly StackEvent[]): FailureCause | undefined {
+  const start = newestFirst.findIndex(isOperationStart);
+  const operation = (start === -1 ? [...newestFirst] : newestFirst.slice(0, start + 1)).reverse();
+  const failed =
+    operation.find(
       (event) =>
         event.ResourceStatus?.endsWith('_FAILED') &&
-        !(
-          event.ResourceType === 'AWS::CloudFormation::Stack' && event.LogicalResourceId === event.StackName
-        ) &&
+        !isStackItself(event) &&
         event.ResourceStatusReason !== 'Resource creation cancelled',
+    ) ??
+    // No resource failed (e.g. an export still in use): the stack's own reason is the cause.
+    operation.find(
+      (event) =>
+        isStackItself(event) &&
+        /_FAILED$|ROLLBACK_IN_PROGRESS$/.test(event.ResourceStatus ?? '') &&
+        (event.ResourceStatusReason ?? '') !== '',
     );
   if (failed === undefined) return undefined;
   return {
     ...(failed.StackName === undefined ? {} : { stack: failed.StackName }),
-    ...(failed.LogicalResourceId === undefined ? {} : { resource: failed.LogicalResourceId }),
-    ...(failed.ResourceType === undefined ? {} : { resourceType: failed.ResourceType }),
+    ...(failed.LogicalResourceId === undefined || isStackItself(failed)
+      ? {}
+      : { resource: failed.LogicalResourceId }),
+    ...(failed.ResourceType === undefined || isStackItself(failed)
+      ? {}
+      : { resourceType: failed.ResourceType }),
     reason: failed.ResourceStatusReason ?? failed.ResourceStatus ?? 'failed',
   };
+}
+
+function isStackItself(event: StackEvent): boolean {
+  return event.ResourceType === 'AWS::CloudFormation::Stack' && event.LogicalResourceId === event.StackName;
+}
+
+function isOperationStart(event: StackEvent): boolean {
+  return (
+    isStackItself(event) &&
+    /^(CREATE|UPDATE|DELETE|IMPORT)_IN_PROGRESS$/.test(event.ResourceStatus ?? '') &&
+    event.ResourceStatusReason === 'User Initiated'
+  );
 }
 
 function toInfo(stack: Stack): StackInfo {
@@ -138,6 +160,18 @@ function toInfo(stack: Stack): StackInfo {
   };
 }
 
-function isMissing(error: unknown): boolean {
-  return error instanceof Error && /does not exist/.test(error.message);
+/** CloudFormation's answer for a stack that does not exist (AWS and moto alike). */
+const STACK_MISSING = /Stack with id .+ does not exist/;
+
+/**
+ * True when CloudFormation says the stack does not exist: a ValidationError "Stack with id X
+ * does not exist". When the error body could not be parsed (moto's bodies sometimes are not
+ * well-formed XML), the SDK keeps the raw text beside the parse error: that is read instead.
+ */
+export function isMissingStack(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { Code?: unknown }).Code ?? error.name;
+  if (code === 'ValidationError' && STACK_MISSING.test(error.message)) return true;
+  const raw = (error as { $responseBodyText?: unknown }).$responseBodyText;
+  return typeof raw === 'string' && /ValidationError/.test(raw) && STACK_MISSING.test(raw);
 }

@@ -3,14 +3,23 @@ import { execa } from 'execa';
 import { messageOf } from '../errors.js';
 import type { Clock, CommandResult, CommandRunner } from '../ports.js';
 
-const KILL_GRACE_MS = 5_000;
+/** Options of the shell command runner. */
+export interface ShellCommandRunnerOptions {
+  /** How long a timed-out command may take to exit after SIGTERM before it gets SIGKILL. @default 5000 */
+  readonly killGraceMs?: number;
+}
 
 /** Runs a command line through the shell, like a workflow `run:` step, and kills its whole tree on timeout. */
 export class ShellCommandRunner implements CommandRunner {
+  private readonly killGraceMs: number;
+
   constructor(
     private readonly clock: Clock,
     private readonly write: (text: string) => void = (text) => process.stdout.write(text),
-  ) {}
+    options: ShellCommandRunnerOptions = {},
+  ) {
+    this.killGraceMs = options.killGraceMs ?? 5_000;
+  }
 
   async run(request: {
     command: string;
@@ -22,6 +31,12 @@ export class ShellCommandRunner implements CommandRunner {
     // The command's output goes to the log as it comes, but may not issue workflow commands
     // (::set-output, ::add-mask, ...): the runner ignores them between these two lines.
     const token = randomUUID();
+    let atLineStart = true;
+    const emit = (text: string) => {
+      if (text === '') return;
+      this.write(text);
+      atLineStart = text.endsWith('\n');
+    };
     this.write(`::stop-commands::${token}\n`);
     const child = execa(request.command, {
       shell: true,
@@ -29,15 +44,16 @@ export class ShellCommandRunner implements CommandRunner {
       env: request.env,
       extendEnv: false,
       reject: false,
+      // Its own process group, so that the whole tree can be signalled at once.
       detached: true,
       stdin: 'ignore',
       stdout: 'pipe',
       stderr: 'pipe',
       buffer: false,
     });
-    child.stdout?.on('data', (chunk: Buffer) => this.write(chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => this.write(chunk.toString()));
-    let timedOut = false;
+    // Decoded per stream, so that a character split across two chunks is not garbled.
+    child.stdout?.setEncoding('utf8').on('data', emit);
+    child.stderr?.setEncoding('utf8').on('data', emit);
     const killTree = (signal: NodeJS.Signals) => {
       if (child.pid === undefined) return;
       try {
@@ -46,11 +62,18 @@ export class ShellCommandRunner implements CommandRunner {
         // already gone
       }
     };
+    let timedOut = false;
+    // When the shell exits, whatever it left running in its group goes with it: a background
+    // process still holding the output pipes would otherwise keep the run waiting until the timeout.
+    // After a timeout the shell dies of SIGTERM first; the rest keep their grace period.
+    child.once('exit', () => {
+      if (!timedOut) killTree('SIGKILL');
+    });
     let hardKill: NodeJS.Timeout | undefined;
     const timer = setTimeout(() => {
       timedOut = true;
       killTree('SIGTERM');
-      hardKill = setTimeout(() => killTree('SIGKILL'), KILL_GRACE_MS);
+      hardKill = setTimeout(() => killTree('SIGKILL'), this.killGraceMs);
     }, request.timeoutMs);
     try {
       const result = await child;
@@ -69,10 +92,10 @@ export class ShellCommandRunner implements CommandRunner {
       return { timedOut, durationMs: this.clock.now().getTime() - started, error: messageOf(error) };
     } finally {
       clearTimeout(timer);
-      if (hardKill !== undefined && !timedOut) clearTimeout(hardKill);
-      // Whatever the command left running in its group goes with it.
+      clearTimeout(hardKill);
       killTree('SIGKILL');
-      this.write(`::${token}::\n`);
+      // The end token must be a line of its own, or the runner never resumes workflow commands.
+      this.write(`${atLineStart ? '' : '\n'}::${token}::\n`);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
@@ -15,6 +16,12 @@ export interface OctokitGitHubOptions {
   readonly log: Log;
   /** Retries after 5xx and rate limits. @default 4 */
   readonly retries?: number;
+  /**
+   * How long one second of back-off lasts, in milliseconds: the n-th retry after a 5xx waits n²
+   * of them, a rate limit waits its retry-after (60 when GitHub gives none). Tests shrink it.
+   * @default 1000
+   */
+  readonly backoffUnitMs?: number;
 }
 
 /** GitHub through Octokit, retrying 5xx and rate limits with backoff. */
@@ -29,12 +36,24 @@ export class OctokitGitHub implements GitHubPort {
     this.owner = owner;
     this.repo = repo;
     const retries = options.retries ?? 4;
+    const backoffUnitMs = options.backoffUnitMs ?? 1_000;
     this.octokit = new RetryingOctokit({
       auth: options.token,
       baseUrl: options.apiUrl,
       userAgent: 'prenv',
-      retry: { retries },
+      // Octokit logs every failed request, expected 404s included: the adapter decides what to report.
+      log: {
+        debug: (message: string) => options.log.debug(message),
+        info: (message: string) => options.log.debug(message),
+        warn: (message: string) => options.log.warning(message),
+        error: (message: string) => options.log.debug(message),
+      },
+      retry: { retries, retryAfterBaseValue: backoffUnitMs },
       throttle: {
+        // The plugin's limiters (writes 1 s apart, 3 s for those that notify) are shared by every
+        // client in the process with the same id: each adapter paces its own requests.
+        id: `prenv-${randomUUID()}`,
+        retryAfterBaseValue: backoffUnitMs,
         onRateLimit: (
           after: number,
           request: { method: string; url: string },

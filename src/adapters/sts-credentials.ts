@@ -13,7 +13,8 @@ import { clientConfig } from './aws-config.js';
 export class StsCredentials implements CredentialsPort {
   async resolve(request: CredentialsRequest): Promise<AwsSession> {
     const credentials = await this.credentials(request);
-    const sts = new STSClient(clientConfig(request.region, credentials));
+    // A copy: the SDK marks the credentials it is given ($source), and the session hands them on.
+    const sts = new STSClient(clientConfig(request.region, { ...credentials }));
     try {
       const identity = await sts.send(new GetCallerIdentityCommand({}));
       if (identity.Account === undefined || identity.Arn === undefined) {
@@ -55,9 +56,13 @@ export class StsCredentials implements CredentialsPort {
       return fromSts(response.Credentials, request.roleArn);
     } catch (error) {
       if (error instanceof CredentialsError) throw error;
+      // The SDK's chain reports only "Could not load credentials from any providers": say where it looked.
+      const profile = process.env.AWS_PROFILE;
       const how =
         request.roleArn === undefined
-          ? 'No AWS credentials were found (set role-to-assume, or provide credentials in the environment)'
+          ? profile
+            ? `No AWS credentials could be loaded for profile ${profile} (AWS_PROFILE)`
+            : 'No AWS credentials were found (set role-to-assume, or provide credentials in the environment)'
           : `Could not assume ${request.roleArn} with ${request.webIdentityToken === undefined ? 'AssumeRole' : 'the GitHub OIDC token (AssumeRoleWithWebIdentity)'}`;
       throw new CredentialsError(`${how}: ${messageOf(error)}`, { cause: error });
     } finally {

@@ -1,0 +1,238 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { OctokitGitHub, statusOf } from '../../src/adapters/octokit-github.js';
+import type { Log } from '../../src/ports.js';
+import { type GitHubServer, secondaryRateLimit, startGitHubServer } from '../support/github-server.js';
+
+const TOKEN = 'ghs_adapter_test';
+const MARKER = '<!-- prenv:pr-42 -->';
+
+/** A Log that keeps its warnings, for the one behaviour a user sees of a retry. */
+function recordingLog(): Log & { warnings: string[] } {
+  const warnings: string[] = [];
+  return {
+    warnings,
+    info: () => {},
+    notice: () => {},
+    warning: (message) => warnings.push(message),
+    error: () => {},
+    debug: () => {},
+    group: (_name, fn) => fn(),
+    mask: () => {},
+  };
+}
+
+describe('OctokitGitHub against the GitHub stand-in', () => {
+  let server: GitHubServer;
+  let log: ReturnType<typeof recordingLog>;
+  let github: OctokitGitHub;
+
+  const adapter = () =>
+    new OctokitGitHub({
+      token: TOKEN,
+      apiUrl: server.url,
+      repository: server.repository,
+      log,
+      // Back-off in milliseconds instead of seconds; the retry counts and decisions are production's.
+      backoffUnitMs: 5,
+    });
+  const marked = (pullRequest = 42) => server.comments(pullRequest).filter((c) => c.body.startsWith(MARKER));
+  const requestsTo = (method: string, suffix: string) =>
+    server.requests.filter((r) => r.method === method && r.path.endsWith(suffix));
+
+  beforeAll(async () => {
+    server = await startGitHubServer({ token: TOKEN });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  beforeEach(() => {
+    server.reset();
+    server.addPull({ number: 42 });
+    log = recordingLog();
+    github = adapter();
+  });
+
+  describe('pullRequest', () => {
+    it('reads an open pull request', async () => {
+      const pull = server.addPull({ number: 7, headSha: 'a'.repeat(40) });
+
+      expect(await github.pullRequest(7)).toEqual({
+        number: 7,
+        state: 'open',
+        merged: false,
+        headSha: pull.head.sha,
+      });
+    });
+
+    it('reads a closed pull request, merged or not', async () => {
+      server.addPull({ number: 8, state: 'closed', merged: true });
+      server.addPull({ number: 9, state: 'closed' });
+
+      expect(await github.pullRequest(8)).toMatchObject({ state: 'closed', merged: true });
+      expect(await github.pullRequest(9)).toMatchObject({ state: 'closed', merged: false });
+    });
+
+    it('answers undefined for a pull request that does not exist', async () => {
+      expect(await github.pullRequest(404)).toBeUndefined();
+    });
+  });
+
+  describe('upsertComment', () => {
+    it('creates the comment once, then edits it in place', async () => {
+      const first = await github.upsertComment(42, MARKER, `${MARKER}\nDeploying`);
+      const second = await github.upsertComment(42, MARKER, `${MARKER}\nReady`);
+
+      expect(second).toBe(first);
+      expect(first).toMatch(/#issuecomment-\d+$/);
+      expect(marked().map((c) => c.body)).toEqual([`${MARKER}\nReady`]);
+      expect(requestsTo('POST', '/issues/42/comments')).toHaveLength(1);
+      expect(requestsTo('PATCH', `/issues/comments/${marked()[0]?.id}`)).toHaveLength(1);
+    });
+
+    it('finds its comment past the first 100 in a later run, and edits it', async () => {
+      for (let i = 1; i <= 150; i += 1) {
+        server.addComment(42, i === 130 ? `${MARKER}\nDeploying` : `comment ${i}`, i % 2 ? 'mona' : 'hubot');
+      }
+      const id = marked()[0]?.id;
+
+      await github.upsertComment(42, MARKER, `${MARKER}\nReady`);
+
+      expect(server.comments(42)).toHaveLength(150);
+      expect(marked()).toMatchObject([{ id, body: `${MARKER}\nReady` }]);
+      expect(requestsTo('GET', '/issues/42/comments').map((r) => r.query.page)).toEqual([undefined, '2']);
+      expect(requestsTo('POST', '/issues/42/comments')).toHaveLength(0);
+    });
+
+    it('does not take a comment that only quotes the marker for its own', async () => {
+      server.addComment(42, `> ${MARKER}\n> Ready\n\nWhy is it ready?`, 'mona');
+
+      await github.upsertComment(42, MARKER, `${MARKER}\nReady`);
+
+      expect(server.comments(42)).toHaveLength(2);
+      expect(server.comments(42)[0]?.body).toContain('Why is it ready?');
+      expect(marked()).toHaveLength(1);
+    });
+
+    it('posts the comment again after someone deleted it', async () => {
+      await github.upsertComment(42, MARKER, `${MARKER}\nDeploying`);
+      const [deleted] = marked();
+      const response = await fetch(
+        `${server.url}/repos/${server.repository}/issues/comments/${deleted?.id}`,
+        {
+          method: 'DELETE',
+          headers: { authorization: `token ${TOKEN}` },
+        },
+      );
+      expect(response.status).toBe(204);
+
+      await github.upsertComment(42, MARKER, `${MARKER}\nReady`);
+
+      expect(marked()).toHaveLength(1);
+      expect(marked()[0]?.id).not.toBe(deleted?.id);
+      expect(marked()[0]?.body).toBe(`${MARKER}\nReady`);
+    });
+
+    it('survives 502s on its first calls without posting a duplicate', async () => {
+      server.failNext(3, { status: 502 });
+
+      await github.upsertComment(42, MARKER, `${MARKER}\nDeploying`);
+
+      expect(marked()).toHaveLength(1);
+      expect(server.requests.slice(0, 3).map((r) => r.status)).toEqual([502, 502, 502]);
+    });
+
+    it('looks again before re-posting when the create itself answered 502', async () => {
+      server.failNext(1, { status: 502, match: { method: 'POST' } });
+
+      await github.upsertComment(42, MARKER, `${MARKER}\nDeploying`);
+
+      expect(marked()).toHaveLength(1);
+      const calls = server.requests.map((r) => `${r.method} ${r.status}`);
+      expect(calls).toEqual(['GET 200', 'POST 502', 'GET 200', 'POST 201']);
+    });
+
+    it('waits out a secondary rate limit and posts once', async () => {
+      server.failNext(1, secondaryRateLimit({ method: 'POST' }));
+
+      await github.upsertComment(42, MARKER, `${MARKER}\nDeploying`);
+
+      expect(marked()).toHaveLength(1);
+      expect(requestsTo('POST', '/issues/42/comments').map((r) => r.status)).toEqual([403, 201]);
+      expect(log.warnings).toEqual([
+        expect.stringMatching(/^GitHub secondary rate limit on POST .*; retrying in 60 s$/),
+      ]);
+    });
+
+    it('gives up after the configured retries of 5xx', async () => {
+      server.failNext(Number.POSITIVE_INFINITY, { status: 503, match: { method: 'GET' } });
+      const impatient = new OctokitGitHub({
+        token: TOKEN,
+        apiUrl: server.url,
+        repository: server.repository,
+        log,
+        retries: 2,
+        backoffUnitMs: 1,
+      });
+
+      const error = await impatient.upsertComment(42, MARKER, MARKER).catch((e: unknown) => e);
+
+      expect(statusOf(error)).toBe(503);
+      expect(requestsTo('GET', '/issues/42/comments')).toHaveLength(3);
+      expect(marked()).toHaveLength(0);
+    });
+  });
+
+  describe('deployments', () => {
+    it('creates a transient deployment, sets its statuses and finds the latest per environment', async () => {
+      const first = await github.createDeployment({
+        environment: 'pr-42',
+        ref: 'feature/x',
+        description: 'prenv pr-42',
+      });
+      await github.createDeployment({ environment: 'pr-7', ref: 'feature/y', description: 'prenv pr-7' });
+      const second = await github.createDeployment({
+        environment: 'pr-42',
+        ref: 'feature/x',
+        description: 'again',
+      });
+      await github.setDeploymentStatus(second, { state: 'in_progress', logUrl: 'https://github.test/run/1' });
+      await github.setDeploymentStatus(second, {
+        state: 'success',
+        environmentUrl: 'https://pr-42.example.test/',
+        description: 'd'.repeat(200),
+      });
+
+      expect(second).not.toBe(first);
+      expect(await github.latestDeployment('pr-42')).toBe(second);
+      expect(await github.latestDeployment('pr-99')).toBeUndefined();
+      expect(server.deployments().find((d) => d.id === second)).toMatchObject({
+        environment: 'pr-42',
+        ref: 'feature/x',
+        transient_environment: true,
+        production_environment: false,
+        auto_merge: false,
+        required_contexts: [],
+      });
+      const statuses = server.deploymentStatuses(second);
+      expect(statuses.map((s) => s.state)).toEqual(['in_progress', 'success']);
+      expect(statuses[0]).toMatchObject({ log_url: 'https://github.test/run/1', auto_inactive: true });
+      expect(statuses[1]).toMatchObject({ environment_url: 'https://pr-42.example.test/' });
+      expect(statuses[1]?.description).toHaveLength(140);
+    });
+
+    it('surfaces a missing deployments permission as an error with status 403, without retrying', async () => {
+      server.denyDeployments();
+
+      const error = await github
+        .createDeployment({ environment: 'pr-42', ref: 'feature/x', description: 'prenv' })
+        .catch((e: unknown) => e);
+
+      expect(statusOf(error)).toBe(403);
+      expect((error as Error).message).toMatch(/Resource not accessible by integration/);
+      expect(requestsTo('POST', '/deployments')).toHaveLength(1);
+      await expect(github.latestDeployment('pr-42')).rejects.toMatchObject({ status: 403 });
+    });
+  });
+});
