@@ -15,7 +15,7 @@ import { messageOf } from './errors.js';
 import { parseInputs } from './inputs.js';
 import { cleanup } from './workflows/cleanup.js';
 import { openSession } from './workflows/credentials.js';
-import { deploy } from './workflows/deploy.js';
+import { deploy, WITHHELD } from './workflows/deploy.js';
 import { destroy } from './workflows/destroy.js';
 import { Reporter } from './workflows/reporter.js';
 import { saveRunState } from './workflows/run-state.js';
@@ -147,7 +147,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   }
 }
 
-/** The CDK app's environment: the step's, without the action's inputs. */
+/** The CDK app's environment: the step's, without the action's inputs or the OIDC token source. */
 function appEnvironment(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('INPUT_')));
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !WITHHELD.test(key)));
 }

@@ -16,8 +16,8 @@ export interface Deletion {
 
 /**
  * Deletes one stack and waits: a stack mid-operation is waited for first; DELETE_FAILED is retried
- * once, then retried with FORCE_DELETE_STACK; what still stands is reported as left behind.
- * A stack that is already gone counts as deleted.
+ * once, then retried with FORCE_DELETE_STACK; what still stands (or a delete CloudFormation
+ * refuses) is reported as left behind, never thrown. A stack that is already gone counts as deleted.
  */
 export async function deleteStack(
   stacks: StacksPort,
@@ -25,35 +25,50 @@ export async function deleteStack(
   log: Log,
   timeoutMs = STACK_TIMEOUT_MS,
 ): Promise<{ report: StackReport; failure?: FailureCause }> {
+  const deleted = { report: { name: stack.name, outcome: 'deleted' as const } };
+  const leftBehind = async (current: StackInfo, reason?: string) => ({
+    report: { name: stack.name, outcome: 'left-behind' as const, status: current.status },
+    failure: (reason === undefined
+      ? await stacks.firstFailure(current.id).catch(() => undefined)
+      : undefined) ?? {
+      stack: stack.name,
+      reason: reason ?? current.statusReason ?? current.status,
+    },
+  });
   let current: StackInfo | undefined = stack;
-  if (current.status.endsWith('_IN_PROGRESS') && current.status !== 'REVIEW_IN_PROGRESS') {
-    log.info(`${stack.name} is ${current.status}; waiting for it to settle before deleting`);
-    current = await stacks.settle(stack.id, timeoutMs);
-  }
-  const attempts: { force: boolean }[] = [{ force: false }, { force: false }, { force: true }];
-  for (const [index, attempt] of attempts.entries()) {
-    if (current === undefined) return { report: { name: stack.name, outcome: 'deleted' } };
-    if (index > 0) {
-      log.warning(
-        `${stack.name} is ${current.status}${current.statusReason ? `: ${current.statusReason}` : ''}; ` +
-          `retrying the delete${attempt.force ? ' with DeletionMode FORCE_DELETE_STACK' : ''}`,
-      );
+  try {
+    if (isBusy(current)) {
+      log.info(`${stack.name} is ${current.status}; waiting for it to settle before deleting`);
+      current = await stacks.settle(stack.id, timeoutMs);
+      if (current !== undefined && isBusy(current)) {
+        return leftBehind(current, `still ${current.status} after ${Math.round(timeoutMs / 60_000)} min`);
+      }
     }
-    try {
-      await stacks.delete(current.id, attempt);
-    } catch (error) {
-      if (/does not exist/.test(messageOf(error)))
-        return { report: { name: stack.name, outcome: 'deleted' } };
-      throw error;
+    for (const [attempt, force] of [false, false, true].entries()) {
+      if (current === undefined) return deleted;
+      if (attempt > 0 && current.status !== 'DELETE_FAILED') {
+        // Not a failed delete (e.g. still DELETE_IN_PROGRESS after the wait): deleting again would not help.
+        return leftBehind(current, `still ${current.status} after ${Math.round(timeoutMs / 60_000)} min`);
+      }
+      if (attempt > 0) {
+        log.warning(
+          `${stack.name} is ${current.status}${current.statusReason ? `: ${current.statusReason}` : ''}; ` +
+            `retrying the delete${force ? ' with DeletionMode FORCE_DELETE_STACK' : ''}`,
+        );
+      }
+      await stacks.delete(current.id, { force });
+      current = await stacks.settle(current.id, timeoutMs);
     }
-    current = await stacks.settle(current.id, timeoutMs);
+    return current === undefined ? deleted : leftBehind(current);
+  } catch (error) {
+    if (/does not exist/.test(messageOf(error))) return deleted;
+    log.warning(`${stack.name} could not be deleted: ${messageOf(error)}`);
+    return leftBehind(current ?? stack, messageOf(error));
   }
-  if (current === undefined) return { report: { name: stack.name, outcome: 'deleted' } };
-  const cause = (await stacks.firstFailure(current.id).catch(() => undefined)) ?? {
-    stack: stack.name,
-    reason: current.statusReason ?? current.status,
-  };
-  return { report: { name: stack.name, outcome: 'left-behind', status: current.status }, failure: cause };
+}
+
+function isBusy(stack: StackInfo): boolean {
+  return stack.status.endsWith('_IN_PROGRESS') && stack.status !== 'REVIEW_IN_PROGRESS';
 }
 
 /** Deletes stacks dependents first (by their wave tag), each wave in parallel. */

@@ -90,6 +90,7 @@ export async function deploy(request: DeployRequest, ports: DeployPorts): Promis
   if (pr?.state === 'closed') {
     const message = `PR #${request.pullRequest} was closed before this deploy started; nothing was deployed (the closed event destroys the environment).`;
     log.notice(message);
+    setOutputs(ports.step, request, [], undefined, 'skipped');
     return { report: report({ state: 'destroyed', notes: [message] }) };
   }
 
@@ -149,13 +150,19 @@ export async function deploy(request: DeployRequest, ports: DeployPorts): Promis
       ttlHours: request.inputs.ttlHours,
       ...(createdAt === undefined ? {} : { createdAt }),
     });
+    // An unchanged stack is not deployed again (no CloudFormation write), unless less than half its
+    // TTL is left: then its tags are rewritten, so an open PR that keeps pushing is never swept.
+    const renewBefore = clock.now().getTime() + (request.inputs.ttlHours * 3_600_000) / 2;
     const changed = assembly.stacks.filter((stack) => {
       const current = existing.get(stack.name);
+      const expiresAt = Date.parse(current?.tags[TAG.expiresAt] ?? '');
       const same =
         current !== undefined &&
         SETTLED_OK.has(current.status) &&
         current.tags[TAG.fingerprint] === stack.fingerprint &&
-        current.tags[TAG.wave] === String(waves.get(stack.name) ?? 0);
+        current.tags[TAG.wave] === String(waves.get(stack.name) ?? 0) &&
+        Number.isFinite(expiresAt) &&
+        expiresAt >= renewBefore;
       if (same)
         stackReports.set(stack.name, { name: stack.name, outcome: 'unchanged', status: current.status });
       else stackReports.set(stack.name, { name: stack.name, outcome: 'not-deployed' });
@@ -236,6 +243,7 @@ export async function deploy(request: DeployRequest, ports: DeployPorts): Promis
       timings,
     });
     saveRunState(ports.step, { phase: 'done' });
+    setOutputs(ports.step, request, [...stackReports.keys()], undefined, 'skipped');
     await reporter.deploymentStatus('failure', 'Outputs conflict');
     await reporter.comment(outcome);
     return { report: outcome, failure: messageOf(error) };
@@ -406,6 +414,8 @@ function setOutputs(
 }
 
 const RESERVED = /^(PATH|HOME|SHELL|USER|PWD|NODE_OPTIONS|(AWS|PRENV|GITHUB|RUNNER|ACTIONS|INPUT)_.*)$/;
+/** What PR code never gets: the action's inputs (the GitHub token) and the means to mint OIDC tokens. */
+export const WITHHELD = /^(INPUT_.*|ACTIONS_ID_TOKEN_REQUEST_(URL|TOKEN)|ACTIONS_RUNTIME_TOKEN)$/;
 
 /** The e2e command's environment: the step's, then the outputs, then prenv's own and the credentials. */
 function testEnvironment(
@@ -416,7 +426,7 @@ function testEnvironment(
 ): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(request.stepEnv)) {
-    if (value !== undefined && !key.startsWith('INPUT_')) env[key] = value;
+    if (value !== undefined && !WITHHELD.test(key)) env[key] = value;
   }
   for (const [key, value] of Object.entries(variables)) {
     if (RESERVED.test(key))

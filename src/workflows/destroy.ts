@@ -69,7 +69,10 @@ export async function destroy(
     ...(left.length > 0 ? { leftRunning: left.map((stack) => stack.name) } : {}),
   };
   ports.step.setOutput('environment', request.environment);
-  ports.step.setOutput('stacks', JSON.stringify(deletion.stacks.map((stack) => stack.name)));
+  ports.step.setOutput(
+    'stacks',
+    JSON.stringify(deletion.stacks.filter((stack) => stack.outcome === 'deleted').map((stack) => stack.name)),
+  );
   ports.step.setOutput('outputs', '{}');
   ports.step.setOutput('url', '');
   ports.step.setOutput('test-result', 'skipped');

@@ -98,7 +98,7 @@ export class Reporter {
     try {
       return await fn();
     } catch (error) {
-      const status = (error as { status?: unknown }).status;
+      const status = (error as { status?: unknown } | null | undefined)?.status;
       const hint =
         status === 403 || status === 404
           ? what.includes('deployment')

@@ -133,19 +133,33 @@ function fault(
   kind: 'throttling' | 'server-error',
   call: { service: string },
 ): void {
-  const code = kind === 'throttling' ? 'Throttling' : 'InternalFailure';
-  const message =
-    kind === 'throttling' ? 'Rate exceeded' : 'We encountered an internal error. Please try again.';
-  const status = kind === 'throttling' ? 400 : 500;
+  const throttling = kind === 'throttling';
+  const message = throttling ? 'Rate exceeded' : 'We encountered an internal error. Please try again.';
   if (call.service === 'cloudformation' || call.service === 'sts' || call.service === 'iam') {
-    outgoing.writeHead(status, { 'content-type': 'text/xml' });
+    // AWS query protocol
+    const code = throttling ? 'Throttling' : 'InternalFailure';
+    outgoing.writeHead(throttling ? 400 : 500, { 'content-type': 'text/xml' });
     outgoing.end(
-      `<ErrorResponse><Error><Type>${kind === 'throttling' ? 'Sender' : 'Receiver'}</Type><Code>${code}</Code>` +
+      `<ErrorResponse><Error><Type>${throttling ? 'Sender' : 'Receiver'}</Type><Code>${code}</Code>` +
         `<Message>${message}</Message></Error><RequestId>prenv-proxy</RequestId></ErrorResponse>`,
     );
     return;
   }
-  outgoing.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': code });
+  if (call.service === 's3') {
+    // REST-XML
+    const code = throttling ? 'SlowDown' : 'InternalError';
+    outgoing.writeHead(throttling ? 503 : 500, { 'content-type': 'application/xml' });
+    outgoing.end(
+      `<Error><Code>${code}</Code><Message>${message}</Message><RequestId>prenv-proxy</RequestId></Error>`,
+    );
+    return;
+  }
+  // JSON protocols (SSM, Lambda, DynamoDB, ...)
+  const code = throttling ? 'ThrottlingException' : 'InternalServerError';
+  outgoing.writeHead(throttling ? 400 : 500, {
+    'content-type': 'application/x-amz-json-1.1',
+    'x-amzn-errortype': code,
+  });
   outgoing.end(JSON.stringify({ __type: code, message }));
 }
 

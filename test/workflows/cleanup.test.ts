@@ -156,15 +156,14 @@ describe('cleanup', () => {
     expect(dry.log.messages('info').join('\n')).toContain('would delete pr-1');
   });
 
-  // BUG: cleanup's `stacks` output keeps every stack whose outcome is not 'left-behind', and a dry
-  // run marks its stacks 'not-deployed', so a dry run reports as deleted stacks it never touched.
-  // The contract says `stacks` lists what cleanup deleted: [] in a dry run.
-  it.fails('a dry run outputs no deleted stacks', async () => {
+  // Issue 6: "The `stacks` output lists what was deleted, or would be."
+  it('a dry run outputs the stacks it would delete', async () => {
     const world = setup([stack('pr-1-api', 1)], new FakeGitHub().withPull(1, 'closed'), { dryRun: true });
 
     await world.run();
 
-    expect(JSON.parse(world.step.outputs.stacks ?? '')).toEqual([]);
+    expect(JSON.parse(world.step.outputs.stacks ?? '')).toEqual(['pr-1-api']);
+    expect(world.stacks.deletes()).toEqual([]);
   });
 
   it('keeps going when one environment fails, and the failure names each failed one', async () => {

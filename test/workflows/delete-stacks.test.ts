@@ -128,7 +128,7 @@ describe('deleteStack on a stack that never finishes deleting', () => {
   // it otherwise). The error is rethrown, so after an hour the destroy/cleanup of that environment
   // crashes instead of reporting the stack left behind. Expected: after one bounded wait, left
   // behind with status DELETE_IN_PROGRESS, and no FORCE request.
-  it.fails('reports it left behind after one bounded wait, without forcing', async () => {
+  it('reports it left behind after one bounded wait, without forcing', async () => {
     const world = setup([{ name: 'pr-1-api', deletePolls: 1_000_000 }]);
 
     const result = await deleteStack(world.stacks, world.info('pr-1-api'), world.log);
