@@ -115,6 +115,19 @@ async function main(env: NodeJS.ProcessEnv): Promise<string | undefined> {
           github,
         },
       );
+      if (outcome.closedDuringDeploy) {
+        const destroyed = await destroy(
+          {
+            repository: context.repository,
+            pullRequest: plan.pullRequest,
+            environment: environment as string,
+            ...links,
+          },
+          { log, clock, step, stacks, reporter },
+        );
+        await reporter.summarize(destroyed.report);
+        return destroyed.failure;
+      }
       await reporter.summarize(outcome.report);
       return outcome.failure;
     }

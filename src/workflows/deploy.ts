@@ -60,6 +60,8 @@ export interface DeployRequest {
 export interface DeployOutcome {
   readonly report: EnvironmentReport;
   readonly failure?: string;
+  /** The PR was closed while this deploy ran: the environment must be destroyed now. */
+  readonly closedDuringDeploy?: boolean;
 }
 
 const SETTLED_OK = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'IMPORT_COMPLETE']);
@@ -227,6 +229,22 @@ export async function deploy(request: DeployRequest, ports: DeployPorts): Promis
     return { report: outcome, failure: `Deploy of ${request.environment} failed: ${failed.reason}` };
   }
   await assembly.dispose().catch(() => undefined);
+
+  // The PR may have been closed while this deploy ran, and the closed event's destroy may already
+  // have found nothing to delete: then what was just deployed would leak until the next sweep.
+  if (deployedAny) {
+    const now = await ports.github?.pullRequest(request.pullRequest).catch(() => undefined);
+    if (now?.state === 'closed') {
+      log.notice(
+        `PR #${request.pullRequest} was closed while ${request.environment} was deploying: destroying it.`,
+      );
+      saveRunState(ports.step, { phase: 'done' });
+      return {
+        report: report({ state: 'destroying', stacks: [...stackReports.values()] }),
+        closedDuringDeploy: true,
+      };
+    }
+  }
 
   // Outputs of every stack of the app, deployed now or unchanged.
   const outputs: StackOutput[] = [];

@@ -758,6 +758,21 @@ describe('deploy and the pull request', () => {
     expect(loadRunState(world.step)).toBeUndefined();
   });
 
+  it('hands over to destroy when the PR was closed while the deploy ran, and runs no tests', async () => {
+    const github = new FakeGitHub().withPull(PR);
+    const world = await setup({
+      github,
+      cdk: { onDeploy: () => github.withPull(PR, 'closed', true) },
+      inputs: { testCommand: 'npm run e2e' },
+    });
+
+    const outcome = await world.run();
+
+    expect(outcome.closedDuringDeploy).toBe(true);
+    expect(world.runner.calls).toEqual([]);
+    expect(world.log.messages('notice').join('\n')).toContain('was closed while pr-42 was deploying');
+  });
+
   it('deploys when GitHub cannot say whether the PR is open, with a warning', async () => {
     const world = await setup({ github: new FakeGitHub().withPull(PR).failing('pullRequest') });
 
