@@ -23,21 +23,32 @@ export function parseAction(text: string): ActionMetadata {
 
 /** The markdown table of inputs: name, default, description, in action.yml's order. */
 export function inputsTable(action: ActionMetadata): string {
-  const lines = ['| Input | Default | Description |', '| --- | --- | --- |'];
-  for (const [name, spec] of Object.entries(action.inputs)) {
-    const fallback = spec.default === undefined || spec.default === '' ? '' : code(spec.default);
-    lines.push(`| \`${name}\` | ${fallback} | ${cell(spec.description ?? '')} |`);
-  }
-  return lines.join('\n');
+  return table(
+    ['Input', 'Default', 'Description'],
+    Object.entries(action.inputs).map(([name, spec]) => [
+      `\`${name}\``,
+      spec.default === undefined || spec.default === '' ? '' : code(spec.default),
+      cell(spec.description ?? ''),
+    ]),
+  );
 }
 
 /** The markdown table of outputs: name and description, in action.yml's order. */
 export function outputsTable(action: ActionMetadata): string {
-  const lines = ['| Output | Description |', '| --- | --- |'];
-  for (const [name, spec] of Object.entries(action.outputs)) {
-    lines.push(`| \`${name}\` | ${cell(spec.description ?? '')} |`);
-  }
-  return lines.join('\n');
+  return table(
+    ['Output', 'Description'],
+    Object.entries(action.outputs).map(([name, spec]) => [`\`${name}\``, cell(spec.description ?? '')]),
+  );
+}
+
+/** A table with padded columns, as Biome's markdown formatter writes it (so `biome check` agrees). */
+function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const widths = header.map((title, column) =>
+    Math.max(3, title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((text, column) => text.padEnd(widths[column] ?? 0)).join(' | ')} |`;
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }
 
 /** README text with both generated sections replaced; throws when a marker is missing. */

@@ -30,11 +30,12 @@ describe('README input and output tables', () => {
 
   it('list every input and output of action.yml, with its default', () => {
     for (const [name, spec] of Object.entries(action.inputs)) {
-      const row = readme.split('\n').find((line) => line.startsWith(`| \`${name}\` |`));
+      const row = readme.split('\n').find((line) => new RegExp(`^\\| \`${name}\` +\\|`).test(line));
       expect(row, name).toBeDefined();
       if (spec.default) expect(row).toContain(`\`${spec.default}\``);
     }
-    for (const name of Object.keys(action.outputs)) expect(readme).toContain(`| \`${name}\` |`);
+    for (const name of Object.keys(action.outputs))
+      expect(readme).toMatch(new RegExp(`^\\| \`${name}\` +\\|`, 'm'));
   });
 
   it('drift is detected: a new input in action.yml makes the README stale', () => {
@@ -51,9 +52,13 @@ describe('README input and output tables', () => {
       inputs: { odd: { description: 'a | b\n<repo>', default: 'x|y' } },
       outputs: {},
     });
-    expect(table.split('\n').at(-1)).toBe('| `odd` | `x\\|y` | a \\| b &lt;repo&gt; |');
-    expect(outputsTable({ inputs: {}, outputs: { url: { description: 'The URL.' } } })).toContain(
-      '| `url` | The URL. |',
+    expect(table.split('\n')).toEqual([
+      '| Input | Default | Description         |',
+      '| ----- | ------- | ------------------- |',
+      '| `odd` | `x\\|y`  | a \\| b &lt;repo&gt; |',
+    ]);
+    expect(outputsTable({ inputs: {}, outputs: { url: { description: 'The URL.' } } })).toBe(
+      ['| Output | Description |', '| ------ | ----------- |', '| `url`  | The URL.    |'].join('\n'),
     );
   });
 
