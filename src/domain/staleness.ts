@@ -12,19 +12,25 @@ export interface OwnedEnvironment<S extends { tags: Tags }> {
 export function groupByEnvironment<S extends { name: string; tags: Tags }>(
   stacks: readonly S[],
 ): OwnedEnvironment<S>[] {
-  const groups = new Map<string, S[]>();
+  // One environment per (name, PR): an environment-name without {number} gives every PR the same
+  // name, and each PR's stacks must still be judged by that PR alone.
+  const groups = new Map<string, { environment: string; pullRequest: string; stacks: S[] }>();
   for (const stack of stacks) {
-    const key = stack.tags[TAG.environment] || `pr-${stack.tags[TAG.pullRequest] ?? stack.name}`;
-    groups.set(key, [...(groups.get(key) ?? []), stack]);
+    const pullRequest = stack.tags[TAG.pullRequest] ?? '';
+    const environment = stack.tags[TAG.environment] || `pr-${pullRequest || stack.name}`;
+    const key = `${environment}\u0000${pullRequest}`;
+    const group = groups.get(key) ?? { environment, pullRequest, stacks: [] };
+    group.stacks.push(stack);
+    groups.set(key, group);
   }
   return [...groups.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([environment, group]) => {
-      const number = Number(group[0]?.tags[TAG.pullRequest]);
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, group]) => {
+      const number = Number(group.pullRequest);
       return {
-        environment,
-        ...(Number.isInteger(number) && number > 0 ? { pullRequest: number } : {}),
-        stacks: group,
+        environment: group.environment,
+        ...(/^\d+$/.test(group.pullRequest) && number > 0 ? { pullRequest: number } : {}),
+        stacks: group.stacks,
       };
     });
 }

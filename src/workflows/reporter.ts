@@ -22,35 +22,66 @@ export interface ReporterOptions {
 export class Reporter {
   private deploymentId: number | undefined;
   private readonly problems = new Set<string>();
+  /**
+   * GitHub updates run one after another, in order, off the deploy's critical path: GitHub asks
+   * for writes to be spaced out (Octokit's throttling waits about a second between them), and a
+   * progress comment must not hold up CloudFormation. Each call returns the queue's promise, so a
+   * caller that needs the update done (the final report) awaits it. In order also means the
+   * sticky comment is created once: a second update never races the first one's create.
+   */
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ReporterOptions) {}
 
   /** Creates or edits the PR's sticky comment. */
-  async comment(report: EnvironmentReport): Promise<void> {
+  comment(report: EnvironmentReport): Promise<void> {
     const { github, comment, step } = this.options;
-    if (!comment || github === undefined || report.pullRequest === undefined) return;
-    const url = await this.attempt('update the pull request comment', () =>
-      github.upsertComment(
-        report.pullRequest as number,
-        markerFor(report.environment),
-        renderComment(report),
-      ),
-    );
-    if (url !== undefined) step.setOutput('comment-url', url);
+    if (!comment || github === undefined || report.pullRequest === undefined) return this.queue;
+    const pullRequest = report.pullRequest;
+    return this.enqueue(async () => {
+      // Rendered when its turn comes, so that it tells what went wrong with GitHub so far.
+      const body = renderComment(this.withProblems(report));
+      const url = await this.attempt('update the pull request comment', () =>
+        github.upsertComment(pullRequest, markerFor(report.environment), body),
+      );
+      if (url !== undefined) step.setOutput('comment-url', url);
+    });
   }
 
   /** Starts a GitHub deployment for the environment at the head commit, in progress. */
-  async startDeployment(environment: string, sha: string): Promise<void> {
+  startDeployment(environment: string, sha: string): Promise<void> {
     const github = this.options.github;
-    if (github === undefined) return;
-    this.deploymentId = await this.attempt('create the GitHub deployment', () =>
-      github.createDeployment({ environment, ref: sha, description: `prenv environment ${environment}` }),
-    );
-    await this.deploymentStatus('in_progress', 'Deploying');
+    if (github === undefined) return this.queue;
+    this.enqueue(async () => {
+      this.deploymentId = await this.attempt('create the GitHub deployment', () =>
+        github.createDeployment({ environment, ref: sha, description: `prenv environment ${environment}` }),
+      );
+    });
+    return this.deploymentStatus('in_progress', 'Deploying');
   }
 
   /** Adds a status to this run's deployment (or the environment's latest one). */
-  async deploymentStatus(
+  deploymentStatus(
+    state: DeploymentState,
+    description: string,
+    environmentUrl?: string,
+    environment?: string,
+  ): Promise<void> {
+    return this.enqueue(() => this.sendDeploymentStatus(state, description, environmentUrl, environment));
+  }
+
+  /** Waits until every queued GitHub update is done. */
+  flush(): Promise<void> {
+    return this.queue;
+  }
+
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    // attempt() never throws, so neither does the queue; the rejection handler is belt and braces.
+    this.queue = this.queue.then(task, task);
+    return this.queue;
+  }
+
+  private async sendDeploymentStatus(
     state: DeploymentState,
     description: string,
     environmentUrl?: string,
@@ -86,7 +117,14 @@ export class Reporter {
 
   /** Appends an environment report to the job summary. */
   async summarize(report: EnvironmentReport): Promise<void> {
-    await this.summary(renderSummary({ ...report, notes: [...(report.notes ?? []), ...this.problems] }));
+    await this.flush();
+    await this.summary(renderSummary(this.withProblems(report)));
+  }
+
+  private withProblems(report: EnvironmentReport): EnvironmentReport {
+    return this.problems.size === 0
+      ? report
+      : { ...report, notes: [...(report.notes ?? []), ...this.problems] };
   }
 
   /** What went wrong talking to GitHub, for the summary. */

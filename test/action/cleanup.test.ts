@@ -1,4 +1,8 @@
-import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  CreateStackCommand,
+  DescribeStacksCommand,
+} from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitHubServer, startGitHubServer } from '../support/github-server.js';
 import { MOTO_ENV, type Moto, startMoto } from '../support/moto.js';
@@ -70,7 +74,12 @@ describe('cleanup sweep on moto', () => {
     const before = await liveStacks();
     const run = await runAction({ moto, github, event: 'workflow-dispatch', inputs: { 'dry-run': 'true' } });
     expect(run.exitCode, run.log).toBe(0);
-    expect(JSON.parse(run.outputs.stacks ?? '[]').sort()).toEqual(['pr-1-api', 'pr-1-data', 'pr-2-api', 'pr-9-api']);
+    expect(JSON.parse(run.outputs.stacks ?? '[]').sort()).toEqual([
+      'pr-1-api',
+      'pr-1-data',
+      'pr-2-api',
+      'pr-9-api',
+    ]);
     expect(await liveStacks()).toEqual(before);
     expect(run.summary).toMatch(/dry run/i);
     const pullLookups = github.requests.filter((request) => /\/pulls\/\d+$/.test(request.path));
@@ -86,7 +95,12 @@ describe('cleanup sweep on moto', () => {
     const run = await runAction({ moto, github, event: 'schedule' });
     expect(run.exitCode, run.log).toBe(0);
     expect(await liveStacks()).toEqual(['pr-3-api', 'pr-4-api', 'pr-5-api', 'shared-network']);
-    expect(JSON.parse(run.outputs.stacks ?? '[]').sort()).toEqual(['pr-1-api', 'pr-1-data', 'pr-2-api', 'pr-9-api']);
+    expect(JSON.parse(run.outputs.stacks ?? '[]').sort()).toEqual([
+      'pr-1-api',
+      'pr-1-data',
+      'pr-2-api',
+      'pr-9-api',
+    ]);
     expect(run.summary).toContain('pr-1');
     expect(github.comments(1)).toHaveLength(1);
     expect(github.comments(1)[0]?.body).toMatch(/destroyed/i);

@@ -40,7 +40,13 @@ describe('sample-app through prenv on moto', () => {
   }, 300_000);
 
   it('closed: the environment is destroyed', async () => {
-    const run = await runAction({ moto, github, inputs, event: 'pull-request-closed-unmerged', eventOverrides: pr7 });
+    const run = await runAction({
+      moto,
+      github,
+      inputs,
+      event: 'pull-request-closed-unmerged',
+      eventOverrides: pr7,
+    });
     expect(run.exitCode, run.log).toBe(0);
     expect(JSON.parse(run.outputs.stacks ?? '[]')).toEqual(['pr-7-invoices']);
   });
