@@ -9,7 +9,6 @@ import { OctokitGitHub } from './adapters/octokit-github.js';
 import { StsCredentials } from './adapters/sts-credentials.js';
 import { systemClock } from './adapters/system-clock.js';
 import { environmentName } from './domain/naming.js';
-import { isoSeconds } from './domain/ownership.js';
 import { planRun } from './domain/plan.js';
 import { messageOf } from './errors.js';
 import { parseInputs } from './inputs.js';
@@ -86,6 +85,12 @@ async function main(env: NodeJS.ProcessEnv): Promise<string | undefined> {
     repositoryUrl: context.repositoryUrl,
   };
 
+  const destroyEnvironment = (pullRequest: number) =>
+    destroy(
+      { repository: context.repository, pullRequest, environment: environment as string, ...links },
+      { log, clock, step, stacks, reporter },
+    );
+
   switch (plan.kind) {
     case 'deploy': {
       // The CDK toolkit is large: load it only now, after inputs, credentials and the allow-list.
@@ -115,32 +120,13 @@ async function main(env: NodeJS.ProcessEnv): Promise<string | undefined> {
           github,
         },
       );
-      if (outcome.closedDuringDeploy) {
-        const destroyed = await destroy(
-          {
-            repository: context.repository,
-            pullRequest: plan.pullRequest,
-            environment: environment as string,
-            ...links,
-          },
-          { log, clock, step, stacks, reporter },
-        );
-        await reporter.summarize(destroyed.report);
-        return destroyed.failure;
-      }
-      await reporter.summarize(outcome.report);
-      return outcome.failure;
+      // A PR closed while its deploy ran is destroyed at once.
+      const final = outcome.closedDuringDeploy ? await destroyEnvironment(plan.pullRequest) : outcome;
+      await reporter.summarize(final.report);
+      return final.failure;
     }
     case 'destroy': {
-      const outcome = await destroy(
-        {
-          repository: context.repository,
-          pullRequest: plan.pullRequest,
-          environment: environment as string,
-          ...links,
-        },
-        { log, clock, step, stacks, reporter },
-      );
+      const outcome = await destroyEnvironment(plan.pullRequest);
       await reporter.summarize(outcome.report);
       return outcome.failure;
     }
@@ -154,7 +140,6 @@ async function main(env: NodeJS.ProcessEnv): Promise<string | undefined> {
         },
         { log, clock, step, stacks, github },
       );
-      log.info(`cleanup finished at ${isoSeconds(clock.now())}`);
       return outcome.failure;
     }
   }

@@ -196,7 +196,10 @@ export class CdkToolkit implements CdkPort {
   private render(message: IoMessage<unknown>): void {
     const text = message.message.trim();
     if (text === '') return;
-    if (message.level === 'error' || message.level === 'warn') this.log.warning(text);
+    // The app's own stderr (bundler progress, CDK's notices) is log output, not an annotation; a
+    // failing synth puts its tail into the error instead.
+    if (message.code === 'CDK_ASSEMBLY_E1002') this.log.info(text);
+    else if (message.level === 'error' || message.level === 'warn') this.log.warning(text);
     else if (message.level === 'info' || message.level === 'result') this.log.info(text);
     else this.log.debug(text);
   }

@@ -248,7 +248,11 @@ export async function deploy(request: DeployRequest, ports: DeployPorts): Promis
 
   // Outputs of every stack of the app, deployed now or unchanged.
   const outputs: StackOutput[] = [];
-  for (const name of stackReports.keys()) outputs.push(...((await ports.stacks.get(name))?.outputs ?? []));
+  for (const [name, stackReport] of stackReports) {
+    const live = await ports.stacks.get(name);
+    outputs.push(...(live?.outputs ?? []));
+    if (live !== undefined) stackReports.set(name, { ...stackReport, status: live.status });
+  }
   let arranged: ReturnType<typeof arrangeOutputs>;
   try {
     arranged = arrangeOutputs(outputs);

@@ -54,13 +54,20 @@ export async function destroy(
     .filter((value): value is string => value !== undefined)
     .sort()[0];
   const left = deletion.stacks.filter((stack) => stack.outcome !== 'deleted');
+  // The commit the environment was last deployed at.
+  const sha = owned
+    .map((stack) => stack.tags[TAG.sha])
+    .find((value): value is string => value !== undefined && /^[0-9a-f]{7,40}$/.test(value));
   const report: EnvironmentReport = {
     state: left.length > 0 ? 'destroy-failed' : 'destroyed',
     environment: request.environment,
     repository: request.repository,
     pullRequest: request.pullRequest,
-    stacks: deletion.stacks,
+    stacks: deletion.stacks.map((stack) =>
+      stack.outcome === 'deleted' ? { ...stack, status: 'DELETE_COMPLETE' } : stack,
+    ),
     timings: { destroy: clock.now().getTime() - started },
+    ...(sha === undefined ? {} : { sha }),
     updatedAt: isoSeconds(clock.now()),
     ...(createdAt === undefined ? {} : { createdAt }),
     ...(deletion.failure === undefined ? {} : { failure: deletion.failure }),

@@ -4,16 +4,11 @@
  * owned stale stack goes, every decoy stays, and the work is bounded: a constant number of
  * CloudFormation calls per stack, one GitHub lookup per distinct PR. No timing assertions.
  */
-import {
-  CloudFormationClient,
-  CreateStackCommand,
-  DescribeStacksCommand,
-  paginateDescribeStacks,
-} from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsProxy, startAwsProxy } from '../support/aws-proxy.js';
 import { type GitHubServer, startGitHubServer } from '../support/github-server.js';
-import { MOTO_ENV, type Moto, startMoto } from '../support/moto.js';
+import { type Moto, startMoto } from '../support/moto.js';
+import { liveStackNames, ownedTags, type PlantedStack, plantStacks } from '../support/moto-stacks.js';
 import { runAction } from '../support/run-action.js';
 
 let moto: Moto;
@@ -24,21 +19,10 @@ const REPO = 'octo-org/invoices';
 const PAST = '2020-01-01T00:00:00Z';
 const FUTURE = '2999-01-01T00:00:00Z';
 
-interface Planted {
-  readonly name: string;
-  readonly tags: Record<string, string>;
-}
+type Planted = PlantedStack;
 
-function owned(pr: number, expiresAt: string, wave = 0, repository = REPO): Record<string, string> {
-  return {
-    'prenv:managed-by': 'prenv',
-    'prenv:repository': repository,
-    'prenv:pull-request': String(pr),
-    'prenv:environment': `pr-${pr}`,
-    'prenv:expires-at': expiresAt,
-    'prenv:wave': String(wave),
-  };
-}
+const owned = (pr: number, expiresAt: string, wave = 0, repository = REPO) =>
+  ownedTags(repository, pr, expiresAt, { 'prenv:wave': String(wave) });
 
 // 30 stale stacks: 10 closed PRs with two stacks each (a dependent in wave 1), 5 open PRs whose
 // TTL passed, 5 PRs GitHub does not know (deleted or never existed: they count as closed).
@@ -65,41 +49,8 @@ const KEPT: Planted[] = [
   { name: 'shared-network', tags: { ...owned(102, PAST), 'prenv:managed-by': 'someone-else' } },
 ];
 
-function cloudFormation(): CloudFormationClient {
-  return new CloudFormationClient({
-    region: MOTO_ENV.AWS_REGION,
-    endpoint: moto.endpoint,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  });
-}
-
-/** Creates the stacks directly on moto, at most four at a time. */
-async function plant(stacks: readonly Planted[]): Promise<void> {
-  const client = cloudFormation();
-  const queue = [...stacks];
-  const worker = async () => {
-    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-      await client.send(
-        new CreateStackCommand({
-          StackName: next.name,
-          TemplateBody: JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic' } } }),
-          Tags: Object.entries(next.tags).map(([Key, Value]) => ({ Key, Value })),
-        }),
-      );
-    }
-  };
-  await Promise.all(Array.from({ length: 4 }, worker));
-}
-
-async function liveStacks(): Promise<string[]> {
-  const names: string[] = [];
-  for await (const page of paginateDescribeStacks({ client: cloudFormation() }, {})) {
-    for (const stack of page.Stacks ?? []) {
-      if (stack.StackStatus !== 'DELETE_COMPLETE') names.push(stack.StackName ?? '');
-    }
-  }
-  return names.sort();
-}
+const plant = (stacks: readonly Planted[]) => plantStacks(moto, stacks);
+const liveStacks = () => liveStackNames(moto);
 
 beforeAll(async () => {
   [moto, github] = await Promise.all([startMoto(), startGitHubServer()]);
@@ -110,8 +61,7 @@ beforeAll(async () => {
   github.addPull({ number: 402, state: 'open' });
   await plant([...STALE, ...KEPT]);
   // Sanity: moto holds them all.
-  const { Stacks = [] } = await cloudFormation().send(new DescribeStacksCommand({}));
-  expect(Stacks).toHaveLength(STALE.length + KEPT.length);
+  expect(await liveStacks()).toHaveLength(STALE.length + KEPT.length);
 }, 120_000);
 afterAll(async () => {
   await Promise.all([proxy?.close(), github?.close()]);

@@ -1,11 +1,7 @@
-import {
-  CloudFormationClient,
-  CreateStackCommand,
-  DescribeStacksCommand,
-} from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitHubServer, startGitHubServer } from '../support/github-server.js';
-import { MOTO_ENV, type Moto, startMoto } from '../support/moto.js';
+import { type Moto, startMoto } from '../support/moto.js';
+import { liveStackNames, ownedTags, plantStacks } from '../support/moto-stacks.js';
 import { runAction } from '../support/run-action.js';
 
 let moto: Moto;
@@ -15,40 +11,9 @@ const REPO = 'octo-org/invoices';
 const PAST = '2020-01-01T00:00:00Z';
 const FUTURE = '2999-01-01T00:00:00Z';
 
-function cloudFormation(): CloudFormationClient {
-  return new CloudFormationClient({
-    region: MOTO_ENV.AWS_REGION,
-    endpoint: moto.endpoint,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  });
-}
-
-function owned(pr: number, expiresAt: string, repository = REPO): Record<string, string> {
-  return {
-    'prenv:managed-by': 'prenv',
-    'prenv:repository': repository,
-    'prenv:pull-request': String(pr),
-    'prenv:environment': `pr-${pr}`,
-    'prenv:expires-at': expiresAt,
-  };
-}
-
-async function plant(name: string, tags: Record<string, string>): Promise<void> {
-  await cloudFormation().send(
-    new CreateStackCommand({
-      StackName: name,
-      TemplateBody: JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic' } } }),
-      Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
-    }),
-  );
-}
-
-async function liveStacks(): Promise<string[]> {
-  const { Stacks = [] } = await cloudFormation().send(new DescribeStacksCommand({}));
-  return Stacks.filter((stack) => stack.StackStatus !== 'DELETE_COMPLETE')
-    .map((stack) => stack.StackName ?? '')
-    .sort();
-}
+const owned = (pr: number, expiresAt: string, repository = REPO) => ownedTags(repository, pr, expiresAt);
+const plant = (name: string, tags: Record<string, string>) => plantStacks(moto, [{ name, tags }]);
+const liveStacks = () => liveStackNames(moto);
 
 beforeAll(async () => {
   [moto, github] = await Promise.all([startMoto(), startGitHubServer()]);

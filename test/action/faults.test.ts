@@ -1,8 +1,9 @@
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AwsProxy, seeded, startAwsProxy } from '../support/aws-proxy.js';
+import { type AwsProxy, startAwsProxy } from '../support/aws-proxy.js';
 import { type GitHubServer, startGitHubServer } from '../support/github-server.js';
-import { MOTO_ENV, type Moto, startMoto } from '../support/moto.js';
+import { type Moto, startMoto } from '../support/moto.js';
+import { liveStackNames } from '../support/moto-stacks.js';
+import { seeded } from '../support/random.js';
 import { runAction } from '../support/run-action.js';
 
 let moto: Moto;
@@ -25,18 +26,6 @@ afterAll(async () => {
   await Promise.all([proxy?.close(), github?.close()]);
   await moto?.stop();
 });
-
-async function liveStacks(): Promise<string[]> {
-  const client = new CloudFormationClient({
-    region: MOTO_ENV.AWS_REGION,
-    endpoint: moto.endpoint,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  });
-  const { Stacks = [] } = await client.send(new DescribeStacksCommand({}));
-  return Stacks.filter((stack) => stack.StackStatus !== 'DELETE_COMPLETE').map(
-    (stack) => stack.StackName ?? '',
-  );
-}
 
 // 30% of AWS calls (CloudFormation, S3, SSM, STS, ...) answer Throttling, a 5xx or a connection reset.
 describe('the whole lifecycle with 30% of AWS calls faulted', () => {
@@ -70,6 +59,6 @@ describe('the whole lifecycle with 30% of AWS calls faulted', () => {
     const faulted = proxy.calls.filter((call) => call.fault !== undefined);
     expect(faulted.length).toBeGreaterThan(20);
     proxy.configure({});
-    expect((await liveStacks()).filter((name) => name.startsWith('pr-42-'))).toEqual([]);
+    expect((await liveStackNames(moto)).filter((name) => name.startsWith('pr-42-'))).toEqual([]);
   }, 400_000);
 });

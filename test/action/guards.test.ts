@@ -2,15 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CloudFormationClient,
-  CreateStackCommand,
-  DescribeStacksCommand,
-} from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AwsProxy, startAwsProxy } from '../support/aws-proxy.js';
 import { type GitHubServer, startGitHubServer } from '../support/github-server.js';
-import { MOTO_ENV, type Moto, startMoto } from '../support/moto.js';
+import { type Moto, startMoto } from '../support/moto.js';
+import { ownedTags, plantStacks, stackTags } from '../support/moto-stacks.js';
 import { NODE24, ROOT, runAction } from '../support/run-action.js';
 
 let moto: Moto;
@@ -39,14 +35,6 @@ beforeEach(async () => {
 });
 
 const env = () => ({ AWS_ENDPOINT_URL: proxy.endpoint });
-
-function cloudFormation(): CloudFormationClient {
-  return new CloudFormationClient({
-    region: MOTO_ENV.AWS_REGION,
-    endpoint: moto.endpoint,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  });
-}
 
 describe('refusals before any AWS write', () => {
   it('a bad input fails the step naming the input, from a bare copy of action.yml + dist/ with no node_modules', async () => {
@@ -125,18 +113,9 @@ describe('refusals before any AWS write', () => {
   });
 
   it('a stack of the same name owned by another repository is never updated', async () => {
-    const template = JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic' } } });
-    await cloudFormation().send(
-      new CreateStackCommand({
-        StackName: 'pr-42-data',
-        TemplateBody: template,
-        Tags: [
-          { Key: 'prenv:managed-by', Value: 'prenv' },
-          { Key: 'prenv:repository', Value: 'octo-org/payments' },
-          { Key: 'prenv:pull-request', Value: '42' },
-        ],
-      }),
-    );
+    await plantStacks(moto, [
+      { name: 'pr-42-data', tags: ownedTags('octo-org/payments', 42, '2999-01-01T00:00:00Z') },
+    ]);
     proxy.calls.length = 0;
     const run = await runAction({ moto, github, inputs: oneStack, env: env() });
     expect(run.exitCode).toBe(1);
@@ -144,10 +123,7 @@ describe('refusals before any AWS write', () => {
       'Stack pr-42-data already exists and belongs to the repository octo-org/payments',
     );
     expect(proxy.writes('cloudformation')).toEqual([]);
-    const { Stacks = [] } = await cloudFormation().send(
-      new DescribeStacksCommand({ StackName: 'pr-42-data' }),
-    );
-    expect(Stacks[0]?.Tags).toContainEqual({ Key: 'prenv:repository', Value: 'octo-org/payments' });
+    expect((await stackTags(moto, 'pr-42-data'))['prenv:repository']).toBe('octo-org/payments');
   });
 
   it('stacks outside the environment prefix are refused before anything is deployed', async () => {

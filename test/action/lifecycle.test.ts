@@ -1,12 +1,8 @@
-import {
-  CloudFormationClient,
-  CreateStackCommand,
-  DescribeStacksCommand,
-} from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsProxy, startAwsProxy } from '../support/aws-proxy.js';
 import { type GitHubServer, startGitHubServer } from '../support/github-server.js';
-import { MOTO_ENV, type Moto, startMoto } from '../support/moto.js';
+import { type Moto, startMoto } from '../support/moto.js';
+import { liveStackNames, plantStacks, stackTags } from '../support/moto-stacks.js';
 import { runAction } from '../support/run-action.js';
 
 let moto: Moto;
@@ -20,30 +16,8 @@ const inputs = {
 };
 const SYNC_SHA = 'b'.repeat(40);
 
-function cloudFormation(): CloudFormationClient {
-  return new CloudFormationClient({
-    region: MOTO_ENV.AWS_REGION,
-    endpoint: moto.endpoint,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  });
-}
-
-async function stackNames(): Promise<string[]> {
-  const { Stacks = [] } = await cloudFormation().send(new DescribeStacksCommand({}));
-  return Stacks.filter((stack) => stack.StackStatus !== 'DELETE_COMPLETE')
-    .map((stack) => stack.StackName ?? '')
-    .sort();
-}
-
-async function plantDecoy(name: string, tags: Record<string, string>): Promise<void> {
-  await cloudFormation().send(
-    new CreateStackCommand({
-      StackName: name,
-      TemplateBody: JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic' } } }),
-      Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
-    }),
-  );
-}
+const stackNames = () => liveStackNames(moto);
+const plantDecoy = (name: string, tags: Record<string, string>) => plantStacks(moto, [{ name, tags }]);
 
 beforeAll(async () => {
   [moto, github] = await Promise.all([startMoto(), startGitHubServer()]);
@@ -117,17 +91,9 @@ describe('one pull request, opened → synchronize → closed, on moto', () => {
       eventOverrides: { pull_request: { head: { sha: SYNC_SHA } } },
     });
     expect(run.exitCode, run.log).toBe(0);
-    const written = new Set(proxy.writes('cloudformation').map((call) => call.action));
-    expect(written.size).toBeGreaterThan(0);
-    const { Stacks = [] } = await cloudFormation().send(
-      new DescribeStacksCommand({ StackName: 'pr-42-api' }),
-    );
-    const tags = Object.fromEntries((Stacks[0]?.Tags ?? []).map((tag) => [tag.Key, tag.Value]));
-    expect(tags['prenv:sha']).toBe(SYNC_SHA);
-    const base = (await cloudFormation().send(new DescribeStacksCommand({ StackName: 'pr-42-base' })))
-      .Stacks?.[0];
-    const baseTags = Object.fromEntries((base?.Tags ?? []).map((tag) => [tag.Key, tag.Value]));
-    expect(baseTags['prenv:sha']).not.toBe(SYNC_SHA);
+    expect(proxy.writes('cloudformation').length).toBeGreaterThan(0);
+    expect((await stackTags(moto, 'pr-42-api'))['prenv:sha']).toBe(SYNC_SHA);
+    expect((await stackTags(moto, 'pr-42-base'))['prenv:sha']).not.toBe(SYNC_SHA);
     expect(github.comments(42)).toHaveLength(1);
   });
 

@@ -11,6 +11,7 @@ import {
   TAG,
   type Tags,
 } from '../../src/domain/ownership.js';
+import { seeded } from '../support/random.js';
 
 const REPO = 'octo-org/invoices';
 const NOW = new Date('2026-06-01T12:00:00.000Z');
@@ -142,18 +143,6 @@ describe('isExpired', () => {
   );
 });
 
-/** A small seeded generator (mulberry32): the same seed gives the same stacks on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 describe('ownership property: only tags decide, never names', () => {
   const pick = <T>(next: () => number, values: readonly T[]): T =>
     values[Math.floor(next() * values.length)] as T;
@@ -201,7 +190,7 @@ describe('ownership property: only tags decide, never names', () => {
   it.each(SEEDS)(
     'seed %i: destroy selects exactly the stacks tagged prenv + this repository + PR 42',
     (seed) => {
-      const next = random(seed);
+      const next = seeded(seed);
       const stacks = Array.from({ length: 60 }, () => randomStack(next));
       const selected = stacks.filter((stack) => ownedByPullRequest(stack.tags, REPO, 42));
       const expected = stacks.filter(
@@ -217,7 +206,7 @@ describe('ownership property: only tags decide, never names', () => {
   );
 
   it.each(SEEDS)('seed %i: cleanup selects exactly the stacks tagged prenv + this repository', (seed) => {
-    const next = random(seed);
+    const next = seeded(seed);
     const stacks = Array.from({ length: 60 }, () => randomStack(next));
     const selected = stacks.filter((stack) => ownedByRepository(stack.tags, REPO));
     const expected = stacks.filter(
@@ -227,14 +216,14 @@ describe('ownership property: only tags decide, never names', () => {
   });
 
   it('the generated stacks exercise every case: selected, other PR, other repository, unmanaged', () => {
-    const next = random(1);
+    const next = seeded(1);
     const kinds = new Set<string>();
     for (let index = 0; index < 3000; index += 1) kinds.add(ownerOf(randomStack(next).tags, REPO, 42).kind);
     expect([...kinds].sort()).toEqual(['other-pull-request', 'other-repository', 'this-pr', 'unmanaged']);
   });
 
   it('destroy’s selection is always inside cleanup’s', () => {
-    const next = random(99);
+    const next = seeded(99);
     for (let index = 0; index < 3000; index += 1) {
       const { tags } = randomStack(next);
       if (ownedByPullRequest(tags, REPO, 42)) expect(ownedByRepository(tags, REPO)).toBe(true);

@@ -6,6 +6,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { Socket } from 'node:net';
+import { seeded } from './random.js';
 
 /** One AWS API call seen by the proxy. */
 export interface AwsCall {
@@ -161,16 +162,4 @@ function fault(
     'x-amzn-errortype': code,
   });
   outgoing.end(JSON.stringify({ __type: code, message }));
-}
-
-/** A small seeded random generator (mulberry32), so fault patterns repeat. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

@@ -457,7 +457,7 @@ describe('deploy deploys only what changed, tagged', () => {
     ]);
     expect(outcome.report.stacks).toEqual([
       { name: 'pr-42-data', outcome: 'unchanged', status: 'UPDATE_COMPLETE' },
-      { name: 'pr-42-api', outcome: 'deployed' },
+      { name: 'pr-42-api', outcome: 'deployed', status: 'UPDATE_COMPLETE' },
     ]);
     expect(outcome.report.createdAt).toBe('2025-02-01T08:00:00Z');
     // The unchanged stack keeps its later expires-at, and cleanup waits for every stack's.

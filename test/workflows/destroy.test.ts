@@ -120,7 +120,9 @@ describe('destroy', () => {
       ['pr-42-data', 'FORCE_DELETE_STACK'],
     ]);
     expect(outcome.report.state).toBe('destroyed');
-    expect(outcome.report.stacks).toEqual([{ name: 'pr-42-data', outcome: 'deleted' }]);
+    expect(outcome.report.stacks).toEqual([
+      { name: 'pr-42-data', outcome: 'deleted', status: 'DELETE_COMPLETE' },
+    ]);
     expect(world.log.messages('warning').join('\n')).toContain('DeletionMode FORCE_DELETE_STACK');
   });
 
@@ -150,7 +152,7 @@ describe('destroy', () => {
     expect(world.stacks.deletes()).toHaveLength(4);
     expect(outcome.report.state).toBe('destroy-failed');
     expect(outcome.report.stacks).toEqual([
-      { name: 'pr-42-api', outcome: 'deleted' },
+      { name: 'pr-42-api', outcome: 'deleted', status: 'DELETE_COMPLETE' },
       { name: 'pr-42-data', outcome: 'left-behind', status: 'DELETE_FAILED' },
     ]);
     expect(outcome.report.failure).toEqual(cause);
@@ -210,8 +212,8 @@ describe('destroy', () => {
       expect(outcome.failure).toBeUndefined();
       expect(outcome.report.state).toBe('destroyed');
       expect(outcome.report.stacks).toEqual([
-        { name: 'pr-42-api', outcome: 'deleted' },
-        { name: 'pr-42-data', outcome: 'deleted' },
+        { name: 'pr-42-api', outcome: 'deleted', status: 'DELETE_COMPLETE' },
+        { name: 'pr-42-data', outcome: 'deleted', status: 'DELETE_COMPLETE' },
       ]);
     },
   );

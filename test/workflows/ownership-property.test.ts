@@ -9,9 +9,9 @@ import { TAG } from '../../src/domain/ownership.js';
 import { cleanup } from '../../src/workflows/cleanup.js';
 import { destroy } from '../../src/workflows/destroy.js';
 import { Reporter } from '../../src/workflows/reporter.js';
-import { seeded } from '../support/aws-proxy.js';
 import { FakeClock, FakeGitHub, FakeLog, FakeStep } from '../support/fake-ports.js';
 import { type FakeStackSpec, FakeStacks } from '../support/fake-stacks.js';
+import { seeded } from '../support/random.js';
 
 const REPO = 'acme/invoices';
 const PR = 42;
