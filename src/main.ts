@@ -59,6 +59,8 @@ async function main(env: NodeJS.ProcessEnv): Promise<string | undefined> {
           apiUrl: context.apiUrl,
           repository: context.repository,
           log,
+          // A deploy or destroy writes a handful of times; a sweep may write for dozens of PRs.
+          ...(plan.kind === 'cleanup' ? {} : { writeIntervalMs: 250 }),
         });
   const reporter = new Reporter({
     github,
@@ -93,8 +95,9 @@ async function main(env: NodeJS.ProcessEnv): Promise<string | undefined> {
 
   switch (plan.kind) {
     case 'deploy': {
-      // The CDK toolkit is large: load it only now, after inputs, credentials and the allow-list.
-      const cdk = await CdkToolkit.create(session, log, appEnvironment(env));
+      // The CDK toolkit is large: load it only now, after inputs, credentials and the allow-list,
+      // while the deploy checks the PR on GitHub.
+      const cdk = CdkToolkit.loading(session, log, appEnvironment(env));
       const outcome = await deploy(
         {
           inputs,

@@ -68,6 +68,24 @@ export class CdkToolkit implements CdkPort {
     return new CdkToolkit(lib, session, log, appEnv);
   }
 
+  /**
+   * A CdkPort that loads toolkit-lib in the background from now on and waits for it on first use,
+   * so the load overlaps whatever comes before the synth.
+   */
+  static loading(
+    session: AwsSession,
+    log: Log,
+    appEnv: Readonly<Record<string, string | undefined>>,
+  ): CdkPort {
+    const toolkit = CdkToolkit.create(session, log, appEnv);
+    toolkit.catch(() => undefined); // reported on first use, never as an unhandled rejection
+    return {
+      synth: async (request) => (await toolkit).synth(request),
+      bootstrap: async (account, region) => (await toolkit).bootstrap(account, region),
+      deploy: async (assembly, stacks, options) => (await toolkit).deploy(assembly, stacks, options),
+    };
+  }
+
   private constructor(
     private readonly lib: ToolkitLib,
     session: AwsSession,

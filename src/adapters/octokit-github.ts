@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
+import Bottleneck from 'bottleneck/light.js';
 import type { DeploymentState, GitHubPort, Log, PullRequestState } from '../ports.js';
 
 const RetryingOctokit = Octokit.plugin(retry, throttling);
@@ -22,6 +23,13 @@ export interface OctokitGitHubOptions {
    * @default 1000
    */
   readonly backoffUnitMs?: number;
+  /**
+   * Least time between two writes. GitHub asks for about a second between writes when a client
+   * makes many of them (cleanup may update dozens of PRs); a deploy or destroy makes about six,
+   * so it may space them closer and report sooner.
+   * @default 1000
+   */
+  readonly writeIntervalMs?: number;
 }
 
 /** GitHub through Octokit, retrying 5xx and rate limits with backoff. */
@@ -53,6 +61,11 @@ export class OctokitGitHub implements GitHubPort {
         // The plugin's limiters (writes 1 s apart, 3 s for those that notify) are shared by every
         // client in the process with the same id: each adapter paces its own requests.
         id: `prenv-${randomUUID()}`,
+        ...(options.writeIntervalMs === undefined
+          ? {}
+          : {
+              write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs }),
+            }),
         retryAfterBaseValue: backoffUnitMs,
         onRateLimit: (
           after: number,

@@ -248,10 +248,17 @@ export async function deploy(request: DeployRequest, ports: DeployPorts): Promis
 
   // Outputs of every stack of the app, deployed now or unchanged.
   const outputs: StackOutput[] = [];
-  for (const [name, stackReport] of stackReports) {
-    const live = await ports.stacks.get(name);
-    outputs.push(...(live?.outputs ?? []));
-    if (live !== undefined) stackReports.set(name, { ...stackReport, status: live.status });
+  // Unchanged stacks were read before the deploy; the deployed ones are read again, together.
+  const live = await Promise.all(
+    [...stackReports].map(([name, stackReport]) =>
+      stackReport.outcome === 'unchanged' ? existing.get(name) : ports.stacks.get(name),
+    ),
+  );
+  for (const stack of live) {
+    if (stack === undefined) continue;
+    outputs.push(...stack.outputs);
+    const stackReport = stackReports.get(stack.name);
+    if (stackReport !== undefined) stackReports.set(stack.name, { ...stackReport, status: stack.status });
   }
   let arranged: ReturnType<typeof arrangeOutputs>;
   try {
