@@ -95,9 +95,9 @@ async function main(env: NodeJS.ProcessEnv): Promise<string | undefined> {
 
   switch (plan.kind) {
     case 'deploy': {
-      // The CDK toolkit is large: load it only now, after inputs, credentials and the allow-list,
-      // while the deploy checks the PR on GitHub.
-      const cdk = CdkToolkit.loading(session, log, appEnvironment(env));
+      // The CDK toolkit is large: it loads at the synth, after inputs, credentials, the allow-list
+      // and the check that the PR is still open.
+      const cdk = CdkToolkit.lazy(session, log, appEnvironment(env));
       const outcome = await deploy(
         {
           inputs,

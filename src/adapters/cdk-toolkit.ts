@@ -69,20 +69,19 @@ export class CdkToolkit implements CdkPort {
   }
 
   /**
-   * A CdkPort that loads toolkit-lib in the background from now on and waits for it on first use,
-   * so the load overlaps whatever comes before the synth.
+   * A CdkPort that loads toolkit-lib on first use (the synth), not before: its load is a second of
+   * synchronous work that would otherwise hold up the requests made before the synth.
    */
-  static loading(
-    session: AwsSession,
-    log: Log,
-    appEnv: Readonly<Record<string, string | undefined>>,
-  ): CdkPort {
-    const toolkit = CdkToolkit.create(session, log, appEnv);
-    toolkit.catch(() => undefined); // reported on first use, never as an unhandled rejection
+  static lazy(session: AwsSession, log: Log, appEnv: Readonly<Record<string, string | undefined>>): CdkPort {
+    let toolkit: Promise<CdkToolkit> | undefined;
+    const load = () => {
+      toolkit ??= CdkToolkit.create(session, log, appEnv);
+      return toolkit;
+    };
     return {
-      synth: async (request) => (await toolkit).synth(request),
-      bootstrap: async (account, region) => (await toolkit).bootstrap(account, region),
-      deploy: async (assembly, stacks, options) => (await toolkit).deploy(assembly, stacks, options),
+      synth: async (request) => (await load()).synth(request),
+      bootstrap: async (account, region) => (await load()).bootstrap(account, region),
+      deploy: async (assembly, stacks, options) => (await load()).deploy(assembly, stacks, options),
     };
   }
 
