@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { actionsLog, actionsOidc, actionsStep } from './adapters/actions-core.js';
 import { readRunContext } from './adapters/github-context.js';
 import { StsCredentials } from './adapters/sts-credentials.js';
+import { escapeText } from './domain/markdown.js';
 import { environmentName } from './domain/naming.js';
 import { planRun } from './domain/plan.js';
 import { messageOf } from './errors.js';
@@ -33,6 +34,9 @@ async function main(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const plan = planRun(inputs.mode, context.event, inputs.pullRequest);
   if (plan.kind === 'skip') {
     log.notice(plan.reason);
+    await step
+      .appendSummary(`### prenv: nothing to do\n\n${escapeText(plan.reason)}\n`)
+      .catch(() => undefined);
     step.setOutput('test-result', 'skipped');
     step.setOutput('stacks', '[]');
     saveRunState(step, { phase: 'done' });

@@ -77,6 +77,7 @@ describe('refusals before any AWS write', () => {
     });
     expect(run.exitCode, run.log).toBe(0);
     expect(run.log).toMatch(/::notice::.*fork/);
+    expect(run.summary).toContain('nothing to do');
     expect(proxy.calls).toEqual([]);
     expect(run.outputs['test-result']).toBe('skipped');
   });

@@ -39,6 +39,23 @@ describe('sample-app through prenv on moto', () => {
     expect(comment).not.toContain('testing'); // the fake secret key never reaches the comment
   }, 300_000);
 
+  it('synchronize: a new commit with the same infrastructure writes nothing, reruns the e2e suite, edits the comment', async () => {
+    const commentId = github.comments(7)[0]?.id;
+    const run = await runAction({
+      moto,
+      github,
+      inputs,
+      event: 'pull-request-synchronize',
+      eventOverrides: { ...pr7, pull_request: { number: 7, head: { sha: 'c'.repeat(40) } } },
+      timeoutMs: 300_000,
+    });
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs['test-result']).toBe('passed');
+    expect(run.log).toContain('No stack changed since the last deploy');
+    expect(github.comments(7).map((comment) => comment.id)).toEqual([commentId]);
+    expect(github.comments(7)[0]?.body).toContain('cccccc');
+  }, 300_000);
+
   it('closed: the environment is destroyed', async () => {
     const run = await runAction({
       moto,
