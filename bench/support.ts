@@ -1,13 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, cpus, release, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { EVENT_NAMES, type EventFixture, writeEvent } from '../test/fixtures/events.js';
+import type { EventFixture } from '../test/fixtures/events.js';
 import { type AwsProxy, type ProxyOptions, startAwsProxy } from '../test/support/aws-proxy.js';
 import { type GitHubServer, startGitHubServer } from '../test/support/github-server.js';
 import { MOTO_ENV, type Moto, startMoto } from '../test/support/moto.js';
-import { actionDefaults, NODE24, parseCommandFile, ROOT, TEST_TOKEN } from '../test/support/run-action.js';
+import { NODE24, prepareActionRun, ROOT } from '../test/support/run-action.js';
 
 export { NODE24, ROOT };
 
@@ -88,62 +87,22 @@ export interface TimedRunOptions {
  * process's peak RSS.
  */
 export async function runActionTimed(options: TimedRunOptions = {}): Promise<TimedRun> {
-  const dir = await mkdtemp(join(tmpdir(), 'prenv-bench-run-'));
-  try {
-    const files = {
-      output: join(dir, 'output'),
-      state: join(dir, 'state'),
-      env: join(dir, 'env'),
-      summary: join(dir, 'summary'),
-      path: join(dir, 'path'),
-    };
-    await Promise.all(Object.values(files).map((file) => writeFile(file, '')));
-    const token = options.github === undefined ? '' : TEST_TOKEN;
-    const inputs: Record<string, string> = {};
-    for (const [name, value] of Object.entries({ ...actionDefaults(ROOT), ...options.inputs })) {
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: action.yml's literal expression default
-      inputs[name] = value === '${{ github.token }}' ? token : value;
-    }
-    const event = options.event ?? 'pull-request-opened';
-    const eventPath = await writeEvent(dir, event, options.eventOverrides);
-    const payload = JSON.parse(await readFile(eventPath, 'utf8')) as {
-      pull_request?: { head?: { sha?: string } };
-      repository?: { full_name?: string };
-    };
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? dir,
-      LANG: 'C.UTF-8',
-      CI: 'true',
-      GITHUB_ACTIONS: 'true',
-      RUNNER_TEMP: dir,
-      RUNNER_OS: 'Linux',
-      GITHUB_WORKSPACE: ROOT,
-      GITHUB_EVENT_NAME: EVENT_NAMES[event],
-      GITHUB_EVENT_PATH: eventPath,
-      GITHUB_REPOSITORY: payload.repository?.full_name ?? 'octo-org/invoices',
-      GITHUB_SHA: payload.pull_request?.head?.sha ?? 'f'.repeat(40),
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_RUN_ID: '4242',
-      GITHUB_RUN_ATTEMPT: '1',
-      GITHUB_ACTION_PATH: ROOT,
-      GITHUB_OUTPUT: files.output,
-      GITHUB_STATE: files.state,
-      GITHUB_ENV: files.env,
-      GITHUB_PATH: files.path,
-      GITHUB_STEP_SUMMARY: files.summary,
-      GITHUB_API_URL: options.github?.url ?? 'http://127.0.0.1:9',
+  const prepared = await prepareActionRun({
+    ...(options.inputs === undefined ? {} : { inputs: options.inputs }),
+    ...(options.event === undefined ? {} : { event: options.event }),
+    ...(options.eventOverrides === undefined ? {} : { eventOverrides: options.eventOverrides }),
+    ...(options.github === undefined ? {} : { github: options.github }),
+    env: {
       ...(options.awsEndpoint === undefined ? {} : { ...MOTO_ENV, AWS_ENDPOINT_URL: options.awsEndpoint }),
-      ...Object.fromEntries(
-        Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
-      ),
       ...options.env,
-    };
+    },
+  });
+  try {
     await distReady();
-    const run = await spawnTimed(NODE24, [join(ROOT, 'dist/index.js')], env, options.timeoutMs ?? 600_000);
-    return { ...run, outputs: parseCommandFile(await readFile(files.output, 'utf8')) };
+    const run = await spawnTimed(NODE24, [prepared.script], prepared.env, options.timeoutMs ?? 600_000);
+    return { ...run, outputs: (await prepared.results()).outputs };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await prepared.dispose();
   }
 }
 
