@@ -6,6 +6,7 @@ import type { RunContext } from './adapters/github-context.js';
 import { JUnitReader } from './adapters/junit-reader.js';
 import { OctokitGitHub } from './adapters/octokit-github.js';
 import { systemClock } from './adapters/system-clock.js';
+import { escapeText } from './domain/markdown.js';
 import type { Plan } from './domain/plan.js';
 import type { Inputs } from './inputs.js';
 import type { AwsSession } from './ports.js';
@@ -92,6 +93,12 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
           github,
         },
       );
+      if (outcome.skipped !== undefined) {
+        await step
+          .appendSummary(`### prenv: nothing to do\n\n${escapeText(outcome.skipped)}\n`)
+          .catch(() => undefined);
+        return undefined;
+      }
       // A PR closed while its deploy ran is destroyed at once.
       const final = outcome.closedDuringDeploy ? await destroyEnvironment(plan.pullRequest) : outcome;
       await reporter.summarize(final.report);

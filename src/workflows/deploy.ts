@@ -62,6 +62,8 @@ export interface DeployOutcome {
   readonly failure?: string;
   /** The PR was closed while this deploy ran: the environment must be destroyed now. */
   readonly closedDuringDeploy?: boolean;
+  /** Why nothing was deployed at all (the PR was already closed); the report is then not a summary. */
+  readonly skipped?: string;
 }
 
 const SETTLED_OK = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'IMPORT_COMPLETE']);
@@ -93,7 +95,7 @@ export async function deploy(request: DeployRequest, ports: DeployPorts): Promis
     const message = `PR #${request.pullRequest} was closed before this deploy started; nothing was deployed (the closed event destroys the environment).`;
     log.notice(message);
     setOutputs(ports.step, request, [], undefined, 'skipped');
-    return { report: report({ state: 'destroyed', notes: [message] }) };
+    return { report: report({ state: 'destroyed', notes: [message] }), skipped: message };
   }
 
   saveRunState(ports.step, {

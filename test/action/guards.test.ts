@@ -82,6 +82,16 @@ describe('refusals before any AWS write', () => {
     expect(run.outputs['test-result']).toBe('skipped');
   });
 
+  it('a PR already closed when its deploy starts (a queued run) deploys nothing and says so', async () => {
+    github.setPullState(42, 'closed', true);
+    const run = await runAction({ moto, github, inputs: oneStack, env: env() });
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.log).toMatch(/::notice::PR #42 was closed before this deploy started/);
+    expect(run.summary).toContain('nothing to do');
+    expect(proxy.writes('cloudformation')).toEqual([]);
+    expect(run.outputs['test-result']).toBe('skipped');
+  });
+
   it('an account that is not allowed is refused before any write, naming both', async () => {
     const run = await runAction({
       moto,

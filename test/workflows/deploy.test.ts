@@ -755,6 +755,7 @@ describe('deploy and the pull request', () => {
     expect(world.github?.deployments).toEqual([]);
     expect(world.log.messages('notice').join('\n')).toContain('PR #42 was closed before this deploy started');
     expect(outcome.failure).toBeUndefined();
+    expect(outcome.skipped).toContain('was closed before this deploy started');
     expect(loadRunState(world.step)).toBeUndefined();
   });
 
