@@ -22,6 +22,7 @@ export interface ReporterOptions {
 export class Reporter {
   private deploymentId: number | undefined;
   private readonly problems = new Set<string>();
+  private unavailable = false;
   /**
    * GitHub updates run one after another, in order, off the deploy's critical path: GitHub asks
    * for writes to be spaced out (Octokit's throttling waits about a second between them), and a
@@ -133,6 +134,9 @@ export class Reporter {
   }
 
   private async attempt<T>(what: string, fn: () => Promise<T>): Promise<T | undefined> {
+    // Once GitHub has failed with a server or network error after all its retries, later updates
+    // are skipped: each would spend the same half minute of retries, for nothing.
+    if (this.unavailable) return undefined;
     try {
       return await fn();
     } catch (error) {
@@ -143,7 +147,11 @@ export class Reporter {
             ? ' (does the job have `permissions: deployments: write`?)'
             : ' (does the job have `permissions: pull-requests: write`?)'
           : '';
-      const problem = `Could not ${what}: ${messageOf(error)}${hint}`;
+      const down = typeof status !== 'number' || status >= 500;
+      if (down) this.unavailable = true;
+      const problem =
+        `Could not ${what}: ${messageOf(error)}${hint}` +
+        (down ? '. GitHub looks unavailable: prenv sends it no more updates in this run.' : '');
       this.problems.add(problem);
       this.options.log.warning(problem);
       return undefined;

@@ -107,8 +107,38 @@ describe('Reporter', () => {
 
     await expect(world.reporter.comment(REPORT)).resolves.toBeUndefined();
     expect(world.log.messages('warning')).toEqual([
-      'Could not update the pull request comment: socket hang up',
+      'Could not update the pull request comment: socket hang up. GitHub looks unavailable: prenv sends it no more updates in this run.',
     ]);
+  });
+
+  it('after a server or network failure, sends GitHub no more updates (each would retry for half a minute)', async () => {
+    const github = new FakeGitHub()
+      .withPull(42)
+      .failing('upsertComment', Object.assign(new Error('Server Error'), { status: 502 }));
+    const world = setup(github);
+
+    await world.reporter.comment(REPORT);
+    await world.reporter.startDeployment('pr-42', 'a'.repeat(40));
+    await world.reporter.comment(REPORT);
+
+    expect(github.count('upsertComment')).toBe(1);
+    expect(github.count('createDeployment')).toBe(0);
+    expect(world.log.messages('warning')).toHaveLength(1);
+  });
+
+  it('after a permission failure, still tries the other updates', async () => {
+    const github = new FakeGitHub()
+      .withPull(42)
+      .failing(
+        'createDeployment',
+        Object.assign(new Error('Resource not accessible by integration'), { status: 403 }),
+      );
+    const world = setup(github);
+
+    await world.reporter.startDeployment('pr-42', 'a'.repeat(40));
+    await world.reporter.comment(REPORT);
+
+    expect(github.count('upsertComment')).toBe(1);
   });
 
   // BUG: Reporter.attempt reads `(error as { status?: unknown }).status` inside its catch; when a
