@@ -13,8 +13,9 @@ export class InputError extends PrenvError {
   constructor(
     readonly input: string,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

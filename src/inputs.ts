@@ -148,7 +148,8 @@ function integer(name: string, value: string, min: number, max: number): number 
 }
 
 /** YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them. */
-function boolean(name: string, value: string): boolean {
+/** Parses a boolean input as the YAML 1.2 core schema writes it; throws InputError naming it otherwise. */
+export function boolean(name: string, value: string): boolean {
   if (['true', 'True', 'TRUE'].includes(value)) return true;
   if (['false', 'False', 'FALSE'].includes(value)) return false;
   throw new InputError(name, `${name} must be true or false; got "${value}"`);

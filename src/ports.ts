@@ -96,6 +96,10 @@ export interface SynthesizedStack {
   readonly dependencies: readonly string[];
   /** Hash of its template, parameters, assets and tags. */
   readonly fingerprint: string;
+  /** The account the app pins the stack to; undefined when it is environment-agnostic. */
+  readonly account?: string;
+  /** The region the app pins the stack to; undefined when it is environment-agnostic. */
+  readonly region?: string;
 }
 
 /** A synthesized CDK app, ready to deploy. */

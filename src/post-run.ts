@@ -4,6 +4,7 @@ import { readRunContext } from './adapters/github-context.js';
 import { OctokitGitHub } from './adapters/octokit-github.js';
 import { isoSeconds } from './domain/ownership.js';
 import { messageOf } from './errors.js';
+import { boolean } from './inputs.js';
 import { Reporter } from './workflows/reporter.js';
 import { loadRunState } from './workflows/run-state.js';
 
@@ -26,7 +27,7 @@ export async function runPost(env: NodeJS.ProcessEnv = process.env): Promise<voi
       github,
       step: actionsStep,
       log,
-      comment: core.getInput('comment') !== 'false',
+      comment: boolean('comment', core.getInput('comment') || 'true'),
       ...(context.runUrl === undefined ? {} : { runUrl: context.runUrl }),
     });
     const report = {

@@ -126,5 +126,9 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
 
 /** The CDK app's environment: the step's, without the action's inputs or the OIDC token source. */
 function appEnvironment(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(env).filter(([key]) => !WITHHELD.test(key)));
+  // toolkit-lib starts the app with { ...process.env, ...this }: leaving a key out would not withhold
+  // it, so withheld keys are set to ''.
+  return Object.fromEntries(
+    Object.entries(env).map(([key, value]) => [key, WITHHELD.test(key) ? '' : value]),
+  );
 }

@@ -20,6 +20,8 @@ const STDERR_TAIL_LINES = 25;
 
 interface ManifestArtifact {
   type: string;
+  /** aws://ACCOUNT/REGION, with unknown-account / unknown-region when not pinned. */
+  environment?: string;
   properties?: { templateFile?: string; tags?: Record<string, string>; file?: string; stackName?: string };
   dependencies?: string[];
   displayName?: string;
@@ -268,8 +270,11 @@ async function readAssembly(directory: string): Promise<DirectoryAssembly> {
           : undefined;
       if (file !== undefined) assets.push(await readFile(join(directory, file), 'utf8'));
     }
+    const [account, region] = (artifact.environment ?? '').replace(/^aws:\/\//, '').split('/');
     stacks.push({
       name,
+      ...(account && account !== 'unknown-account' ? { account } : {}),
+      ...(region && region !== 'unknown-region' ? { region } : {}),
       dependencies: (artifact.dependencies ?? [])
         .filter((dependency) => artifacts[dependency]?.type === 'aws:cloudformation:stack')
         .map(nameOf),

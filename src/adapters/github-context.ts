@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { type GitHubEvent, readEvent } from '../domain/event.js';
-import { InputError } from '../errors.js';
+import { InputError, messageOf } from '../errors.js';
 
 /** The run's context, from the runner's GITHUB_* variables. Read inside run(), never at import. */
 export interface RunContext {
@@ -26,7 +26,8 @@ export async function readRunContext(env: NodeJS.ProcessEnv): Promise<RunContext
     } catch (error) {
       throw new InputError(
         'GITHUB_EVENT_PATH',
-        `Could not read the event payload ${env.GITHUB_EVENT_PATH}: ${String(error)}`,
+        `Could not read the event payload ${env.GITHUB_EVENT_PATH}: ${messageOf(error)}`,
+        { cause: error },
       );
     }
   }

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { safeHref } from '../domain/markdown.js';
 import { stacksOutsidePrefix } from '../domain/naming.js';
 import { arrangeOutputs } from '../domain/outputs.js';
 import { describeOwner, isoSeconds, ownerOf, ownershipTags, TAG } from '../domain/ownership.js';
@@ -142,6 +143,22 @@ export async function deploy(request: DeployRequest, ports: DeployPorts): Promis
       );
     }
 
+    // Every stack goes to the session's account and region: prenv checked that account against the
+    // allow-list, and looks for owned stacks (and cleans them up) there only.
+    const elsewhere = assembly.stacks.filter(
+      (stack) =>
+        (stack.account !== undefined && stack.account !== request.session.account) ||
+        (stack.region !== undefined && stack.region !== request.session.region),
+    );
+    if (elsewhere.length > 0) {
+      throw new SynthError(
+        `These stacks are pinned to another account or region than the sandbox session ` +
+          `(${request.session.account}, ${request.session.region}): ` +
+          `${elsewhere.map((stack) => `${stack.name} (${stack.account ?? 'any account'}, ${stack.region ?? 'any region'})`).join(', ')}. ` +
+          'prenv deploys only to the account it checked against allowed-account-ids and to aws-region: leave env unset, ' +
+          'or use process.env.CDK_DEFAULT_ACCOUNT and CDK_DEFAULT_REGION.',
+      );
+    }
     existing = await inspectStacks(names, request, ports);
     const waves = waveOf(assembly.stacks);
     const createdAt = [...existing.values()].map((stack) => stack.tags[TAG.createdAt]).find((value) => value);
@@ -232,115 +249,133 @@ export async function deploy(request: DeployRequest, ports: DeployPorts): Promis
   }
   await assembly.dispose().catch(() => undefined);
 
-  // The PR may have been closed while this deploy ran, and the closed event's destroy may already
-  // have found nothing to delete: then what was just deployed would leak until the next sweep.
-  if (deployedAny) {
-    const now = await ports.github?.pullRequest(request.pullRequest).catch(() => undefined);
-    if (now?.state === 'closed') {
-      log.notice(
-        `PR #${request.pullRequest} was closed while ${request.environment} was deploying: destroying it.`,
-      );
-      saveRunState(ports.step, { phase: 'done' });
-      return {
-        report: report({ state: 'destroying', stacks: [...stackReports.values()] }),
-        closedDuringDeploy: true,
-      };
-    }
-  }
-
-  // Outputs of every stack of the app, deployed now or unchanged.
-  const outputs: StackOutput[] = [];
-  // Unchanged stacks were read before the deploy; the deployed ones are read again, together.
-  const live = await Promise.all(
-    [...stackReports].map(([name, stackReport]) =>
-      stackReport.outcome === 'unchanged' ? existing.get(name) : ports.stacks.get(name),
-    ),
-  );
-  for (const stack of live) {
-    if (stack === undefined) continue;
-    outputs.push(...stack.outputs);
-    const stackReport = stackReports.get(stack.name);
-    if (stackReport !== undefined) stackReports.set(stack.name, { ...stackReport, status: stack.status });
-  }
-  let arranged: ReturnType<typeof arrangeOutputs>;
   try {
-    arranged = arrangeOutputs(outputs);
+    // The PR may have been closed while this deploy ran, and the closed event's destroy may already
+    // have found nothing to delete: then what was just deployed would leak until the next sweep.
+    if (deployedAny) {
+      const now = await ports.github?.pullRequest(request.pullRequest).catch(() => undefined);
+      if (now?.state === 'closed') {
+        log.notice(
+          `PR #${request.pullRequest} was closed while ${request.environment} was deploying: destroying it.`,
+        );
+        saveRunState(ports.step, { phase: 'done' });
+        return {
+          report: report({ state: 'destroying', stacks: [...stackReports.values()] }),
+          closedDuringDeploy: true,
+        };
+      }
+    }
+
+    // Outputs of every stack of the app, deployed now or unchanged.
+    const outputs: StackOutput[] = [];
+    // Unchanged stacks were read before the deploy; the deployed ones are read again, together.
+    const live = await Promise.all(
+      [...stackReports].map(([name, stackReport]) =>
+        stackReport.outcome === 'unchanged' ? existing.get(name) : ports.stacks.get(name),
+      ),
+    );
+    for (const stack of live) {
+      if (stack === undefined) continue;
+      outputs.push(...stack.outputs);
+      const stackReport = stackReports.get(stack.name);
+      if (stackReport !== undefined) stackReports.set(stack.name, { ...stackReport, status: stack.status });
+    }
+    let arranged: ReturnType<typeof arrangeOutputs>;
+    try {
+      arranged = arrangeOutputs(outputs);
+    } catch (error) {
+      const outcome = report({
+        state: 'deploy-failed',
+        stacks: [...stackReports.values()],
+        outputs,
+        failure: { reason: messageOf(error) },
+        timings,
+      });
+      saveRunState(ports.step, { phase: 'done' });
+      setOutputs(ports.step, request, [...stackReports.keys()], undefined, 'skipped');
+      await reporter.deploymentStatus('failure', 'Outputs conflict');
+      await reporter.comment(outcome);
+      return { report: outcome, failure: messageOf(error) };
+    }
+    const outputsFile = join(request.tempDir, `prenv-${request.environment}-outputs.json`);
+    await mkdir(request.tempDir, { recursive: true });
+    await writeFile(outputsFile, `${JSON.stringify(arranged.byStack, null, 2)}\n`, { mode: 0o600 });
+
+    // Unchanged stacks keep their tags: the environment expires when its latest written tag says.
+    const expiresAt = latest([
+      ...(deployedAny ? [tags[TAG.expiresAt]] : []),
+      ...[...existing.values()].map((stack) => stack.tags[TAG.expiresAt]),
+    ]);
+    const createdAt = tags[TAG.createdAt];
+    let tests: TestSummary | undefined;
+    if (request.inputs.testCommand !== undefined) {
+      void reporter.comment(
+        report({
+          state: 'deploying',
+          stacks: [...stackReports.values()],
+          outputs,
+          ...urlOf(arranged),
+          timings,
+        }),
+      );
+      const testStart = clock.now().getTime();
+      tests = await runTests(
+        {
+          command: request.inputs.testCommand,
+          cwd: request.inputs.testWorkingDirectory,
+          timeoutMinutes: request.inputs.testTimeoutMinutes,
+          env: testEnvironment(request, arranged.variables, outputsFile, log),
+          ...(request.inputs.testReport === undefined ? {} : { report: request.inputs.testReport }),
+          workspace: request.workspace,
+        },
+        ports,
+      );
+      timings.tests = clock.now().getTime() - testStart;
+    }
+    const result = testResult(tests);
+    saveRunState(ports.step, { phase: 'done' });
+    setOutputs(ports.step, request, [...stackReports.keys()], arranged, result);
+    const outcome = report({
+      state: result === 'failed' ? 'tests-failed' : 'ready',
+      stacks: [...stackReports.values()],
+      outputs,
+      ...urlOf(arranged),
+      ...(tests === undefined ? {} : { tests }),
+      timings: { ...timings, total: clock.now().getTime() - started.getTime() },
+      ...(expiresAt === undefined ? {} : { expiresAt }),
+      ...(createdAt === undefined ? {} : { createdAt }),
+    });
+    await reporter.deploymentStatus(
+      'success',
+      result === 'failed' ? 'Deployed; e2e tests failed' : 'Deployed',
+      // GitHub takes an http(s) URL only; an output such as an ECR repository URL would fail the status.
+      arranged.url !== undefined && safeHref(arranged.url) !== undefined ? arranged.url : undefined,
+    );
+    await reporter.comment(outcome);
+    return {
+      report: outcome,
+      ...(result === 'failed'
+        ? {
+            failure: `The e2e tests failed against ${request.environment}; the environment stays up until the PR closes.`,
+          }
+        : {}),
+    };
   } catch (error) {
+    // The stacks are deployed, but something after that failed (outputs, the outputs file, the tests).
+    const reason = `${request.environment} is deployed, but then: ${messageOf(error)}`;
+    log.error(reason);
+    saveRunState(ports.step, { phase: 'done' });
+    setOutputs(ports.step, request, [...stackReports.keys()], undefined, 'skipped');
     const outcome = report({
       state: 'deploy-failed',
       stacks: [...stackReports.values()],
-      outputs,
-      failure: { reason: messageOf(error) },
-      timings,
+      timings: { ...timings, total: clock.now().getTime() - started.getTime() },
+      failure: { reason },
     });
-    saveRunState(ports.step, { phase: 'done' });
-    setOutputs(ports.step, request, [...stackReports.keys()], undefined, 'skipped');
-    await reporter.deploymentStatus('failure', 'Outputs conflict');
+    await reporter.deploymentStatus('failure', 'Deployed; then failed');
     await reporter.comment(outcome);
-    return { report: outcome, failure: messageOf(error) };
+    return { report: outcome, failure: reason };
   }
-  const outputsFile = join(request.tempDir, `prenv-${request.environment}-outputs.json`);
-  await mkdir(request.tempDir, { recursive: true });
-  await writeFile(outputsFile, `${JSON.stringify(arranged.byStack, null, 2)}\n`, { mode: 0o600 });
-
-  // Unchanged stacks keep their tags: the environment expires when its latest written tag says.
-  const expiresAt = latest([
-    ...(deployedAny ? [tags[TAG.expiresAt]] : []),
-    ...[...existing.values()].map((stack) => stack.tags[TAG.expiresAt]),
-  ]);
-  const createdAt = tags[TAG.createdAt];
-  let tests: TestSummary | undefined;
-  if (request.inputs.testCommand !== undefined) {
-    void reporter.comment(
-      report({
-        state: 'deploying',
-        stacks: [...stackReports.values()],
-        outputs,
-        ...urlOf(arranged),
-        timings,
-      }),
-    );
-    const testStart = clock.now().getTime();
-    tests = await runTests(
-      {
-        command: request.inputs.testCommand,
-        cwd: request.inputs.testWorkingDirectory,
-        timeoutMinutes: request.inputs.testTimeoutMinutes,
-        env: testEnvironment(request, arranged.variables, outputsFile, log),
-        ...(request.inputs.testReport === undefined ? {} : { report: request.inputs.testReport }),
-        workspace: request.workspace,
-      },
-      ports,
-    );
-    timings.tests = clock.now().getTime() - testStart;
-  }
-  const result = testResult(tests);
-  saveRunState(ports.step, { phase: 'done' });
-  setOutputs(ports.step, request, [...stackReports.keys()], arranged, result);
-  const outcome = report({
-    state: result === 'failed' ? 'tests-failed' : 'ready',
-    stacks: [...stackReports.values()],
-    outputs,
-    ...urlOf(arranged),
-    ...(tests === undefined ? {} : { tests }),
-    timings: { ...timings, total: clock.now().getTime() - started.getTime() },
-    ...(expiresAt === undefined ? {} : { expiresAt }),
-    ...(createdAt === undefined ? {} : { createdAt }),
-  });
-  await reporter.deploymentStatus(
-    'success',
-    result === 'failed' ? 'Deployed; e2e tests failed' : 'Deployed',
-    arranged.url,
-  );
-  await reporter.comment(outcome);
-  return {
-    report: outcome,
-    ...(result === 'failed'
-      ? {
-          failure: `The e2e tests failed against ${request.environment}; the environment stays up until the PR closes.`,
-        }
-      : {}),
-  };
 }
 
 /** Looks at every stack of the app before any write: refuses foreign stacks, repairs or waits on odd states. */

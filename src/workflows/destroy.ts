@@ -1,6 +1,7 @@
 import { isoSeconds, ownedByPullRequest, TAG } from '../domain/ownership.js';
 import type { EnvironmentReport } from '../domain/report.js';
-import type { Clock, Log, StacksPort, StepPort } from '../ports.js';
+import { messageOf } from '../errors.js';
+import type { Clock, Log, StackInfo, StacksPort, StepPort } from '../ports.js';
 import { deleteStacks } from './delete-stacks.js';
 import type { Reporter } from './reporter.js';
 import { saveRunState } from './run-state.js';
@@ -33,7 +34,28 @@ export async function destroy(
 ): Promise<{ report: EnvironmentReport; failure?: string }> {
   const { log, clock } = ports;
   const started = clock.now().getTime();
-  const owned = (await ports.stacks.list()).filter((stack) =>
+  let listed: StackInfo[];
+  try {
+    listed = await ports.stacks.list();
+  } catch (error) {
+    // Nothing was deleted: say so where people look, rather than leave the comment as it was.
+    const reason = `Could not list the stacks to delete: ${messageOf(error)}`;
+    log.error(reason);
+    const report: EnvironmentReport = {
+      state: 'destroy-failed',
+      environment: request.environment,
+      repository: request.repository,
+      pullRequest: request.pullRequest,
+      updatedAt: isoSeconds(clock.now()),
+      failure: { reason },
+      ...(request.runUrl === undefined ? {} : { runUrl: request.runUrl }),
+      ...(request.repositoryUrl === undefined ? {} : { repositoryUrl: request.repositoryUrl }),
+    };
+    ports.step.setOutput('stacks', '[]');
+    await ports.reporter.comment(report);
+    return { report, failure: reason };
+  }
+  const owned = listed.filter((stack) =>
     ownedByPullRequest(stack.tags, request.repository, request.pullRequest),
   );
   log.info(

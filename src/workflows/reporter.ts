@@ -77,8 +77,16 @@ export class Reporter {
   }
 
   private enqueue(task: () => Promise<void>): Promise<void> {
-    // attempt() never throws, so neither does the queue; the rejection handler is belt and braces.
-    this.queue = this.queue.then(task, task);
+    // Callers do not always await an update, so the queue must never reject: a failure outside
+    // attempt() (rendering, say) is a warning too.
+    const safe = async () => {
+      try {
+        await task();
+      } catch (error) {
+        this.options.log.warning(`Could not report to GitHub: ${messageOf(error)}`);
+      }
+    };
+    this.queue = this.queue.then(safe);
     return this.queue;
   }
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -121,6 +121,33 @@ describe('refusals before any AWS write', () => {
     expect(proxy.calls.some((call) => call.action === 'AssumeRoleWithWebIdentity')).toBe(true);
     expect(github.oidcTokens()[0]?.audience).toBe('sts.amazonaws.com');
     expect(run.log).toContain('arn:aws:sts::111122223333:assumed-role/prenv-sandbox/prenv-invoices-pr-42');
+  });
+
+  it('the CDK app (PR code) gets neither the OIDC token source nor the action inputs', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'prenv-app-env-'));
+    try {
+      const dump = join(dir, 'env.json');
+      const run = await runAction({
+        moto,
+        github,
+        idToken: true,
+        inputs: { ...oneStack, 'role-to-assume': 'arn:aws:iam::123456789012:role/prenv-sandbox' },
+        env: { ...env(), PRENV_FIXTURE_ENV_DUMP: dump },
+      });
+      expect(run.exitCode, run.log).toBe(0);
+      const seen = JSON.parse(await readFile(dump, 'utf8')) as Record<string, string>;
+      expect(seen['prenv:name'] ?? seen.CDK_CONTEXT_JSON ?? '').toContain('pr-42');
+      for (const key of [
+        'ACTIONS_ID_TOKEN_REQUEST_URL',
+        'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+        'INPUT_GITHUB-TOKEN',
+      ]) {
+        expect(seen[key] ?? '', key).toBe('');
+      }
+      expect(JSON.stringify(seen)).not.toContain(github.oidcRequestToken);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('a stack of the same name owned by another repository is never updated', async () => {

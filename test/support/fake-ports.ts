@@ -172,6 +172,9 @@ export interface FakeSynthStack {
   readonly fingerprint?: string;
   /** Outputs the stack has once deployed: OutputKey → value. */
   readonly outputs?: Readonly<Record<string, string>>;
+  /** Where the app pins the stack (undefined: environment-agnostic). */
+  readonly account?: string;
+  readonly region?: string;
 }
 
 /** How the fake CDK behaves. */
@@ -215,6 +218,8 @@ export class FakeCdk implements CdkPort {
       name: stack.name,
       dependencies: stack.dependencies ?? [],
       fingerprint: stack.fingerprint ?? `fp-${stack.name}`,
+      ...(stack.account === undefined ? {} : { account: stack.account }),
+      ...(stack.region === undefined ? {} : { region: stack.region }),
     }));
     return {
       stacks,

@@ -226,6 +226,35 @@ describe('deploy refuses what it does not own, before any write', () => {
     expect(outcome.failure).not.toMatch(/pr-42-api[,.]/);
   });
 
+  it.each([
+    [{ region: 'us-east-1' }, 'pr-42-api (any account, us-east-1)'],
+    [{ account: '999988887777' }, 'pr-42-api (999988887777, any region)'],
+  ])(
+    'refuses a stack pinned elsewhere (%o): the allow-list and the sweep cover only the session',
+    async (pin, named) => {
+      const world = await setup({
+        app: [APP[0] as FakeSynthStack, { ...(APP[1] as FakeSynthStack), ...pin }],
+      });
+
+      const outcome = await world.run();
+
+      expect(outcome.failure).toContain(named);
+      expect(outcome.failure).toContain('111122223333, eu-west-2');
+      expect(world.cdk.deployCalls).toEqual([]);
+      expect(world.journal.awsWrites()).toEqual([]);
+    },
+  );
+
+  it('deploys stacks pinned to the session account and region themselves', async () => {
+    const world = await setup({
+      app: APP.map((stack) => ({ ...stack, account: '111122223333', region: 'eu-west-2' })),
+    });
+
+    const outcome = await world.run();
+
+    expect(outcome.failure).toBeUndefined();
+  });
+
   it('fails when the app synthesizes no stack at all', async () => {
     const world = await setup({ app: [] });
 
@@ -551,6 +580,23 @@ describe('a failed deploy', () => {
 
     expect(outcome.failure).toBe('Deploy of pr-42 failed: Template format error: Unresolved resource');
     expect(world.stacks.callsOf('firstFailure')).toHaveLength(1);
+  });
+});
+
+describe('a failure after the stacks are deployed', () => {
+  it('is reported with its reason, outputs set and the run marked done (not left for the post step as cancelled)', async () => {
+    const world = await setup();
+    world.stacks.beforeEachCall((call) => {
+      if (call.method === 'get' && world.cdk.deployCalls.length > 0) throw new Error('Rate exceeded');
+    });
+
+    const outcome = await world.run();
+
+    expect(outcome.report.state).toBe('deploy-failed');
+    expect(outcome.failure).toBe('pr-42 is deployed, but then: Rate exceeded');
+    expect(world.step.outputs['test-result']).toBe('skipped');
+    expect(runStates(world.step).at(-1)).toEqual({ phase: 'done' });
+    expect(world.github?.deploymentStates('pr-42').at(-1)).toBe('failure');
   });
 });
 

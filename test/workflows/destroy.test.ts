@@ -53,6 +53,20 @@ function setup(existing: readonly FakeStackSpec[], options: Omit<FakeStacksOptio
 }
 
 describe('destroy', () => {
+  it('when the stacks cannot be listed: fails naming why, and the comment says nothing was deleted', async () => {
+    const world = setup([]);
+    world.stacks.beforeEachCall((call) => {
+      if (call.method === 'list') throw new Error('Rate exceeded');
+    });
+
+    const outcome = await world.run();
+
+    expect(outcome.report.state).toBe('destroy-failed');
+    expect(outcome.failure).toBe('Could not list the stacks to delete: Rate exceeded');
+    expect(world.github.commentFor(PR, '<!-- prenv:pr-42 -->')?.body).toContain('Rate exceeded');
+    expect(world.step.outputs.stacks).toBe('[]');
+  });
+
   it('deletes the stacks this PR owns, found by their tags, and no decoy of the same names', async () => {
     const world = setup([
       DATA,
