@@ -45,7 +45,6 @@ export class DeployError extends PrenvError {
 /** Stack outputs cannot be turned into environment variables (e.g. the same key twice). */
 export class OutputsError extends PrenvError {}
 
-
 /** Returns the message of anything thrown, Error or not. */
 export function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
