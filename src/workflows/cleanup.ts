@@ -1,11 +1,11 @@
 import { markerFor, renderComment } from '../domain/comment.js';
-import { isoSeconds, ownedByRepository, TAG } from '../domain/ownership.js';
+import { isoSeconds, ownedByRepository } from '../domain/ownership.js';
 import type { CleanupReport, EnvironmentReport, SweptEnvironment } from '../domain/report.js';
 import { groupByEnvironment, staleReasons } from '../domain/staleness.js';
 import { renderCleanupSummary } from '../domain/summary.js';
 import { messageOf } from '../errors.js';
-import type { Clock, GitHubPort, Log, StackInfo, StacksPort, StepPort } from '../ports.js';
-import { deleteStacks } from './delete-stacks.js';
+import type { Clock, GitHubPort, Log, StacksPort, StepPort } from '../ports.js';
+import { createdAtOf, deleteStacks } from './delete-stacks.js';
 import { mapLimit } from './map-limit.js';
 
 /** What the sweep needs. */
@@ -60,7 +60,7 @@ export async function cleanup(
     stale,
     request.concurrency ?? 4,
     async ({ environment, reasons }): Promise<SweptEnvironment> => {
-      const createdAt = oldest(environment.stacks);
+      const createdAt = createdAtOf(environment.stacks);
       const base = {
         environment: environment.environment,
         ...(environment.pullRequest === undefined ? {} : { pullRequest: environment.pullRequest }),
@@ -198,11 +198,4 @@ async function announce(
   } catch (error) {
     ports.log.warning(`Could not update PR #${pullRequest} about ${environment}: ${messageOf(error)}`);
   }
-}
-
-function oldest(stacks: readonly StackInfo[]): string | undefined {
-  return stacks
-    .map((stack) => stack.tags[TAG.createdAt] ?? (stack.createdAt ? isoSeconds(stack.createdAt) : undefined))
-    .filter((value): value is string => value !== undefined)
-    .sort()[0];
 }

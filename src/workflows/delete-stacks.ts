@@ -1,4 +1,4 @@
-import { TAG } from '../domain/ownership.js';
+import { isoSeconds, TAG } from '../domain/ownership.js';
 import type { FailureCause, StackReport } from '../domain/report.js';
 import { deletionWaves, parseWave } from '../domain/waves.js';
 import { messageOf } from '../errors.js';
@@ -69,6 +69,14 @@ export async function deleteStack(
 
 function isBusy(stack: StackInfo): boolean {
   return stack.status.endsWith('_IN_PROGRESS') && stack.status !== 'REVIEW_IN_PROGRESS';
+}
+
+/** When an environment was created: its stacks' earliest prenv:created-at tag, or creation time. */
+export function createdAtOf(stacks: readonly StackInfo[]): string | undefined {
+  return stacks
+    .map((stack) => stack.tags[TAG.createdAt] ?? (stack.createdAt ? isoSeconds(stack.createdAt) : undefined))
+    .filter((value): value is string => value !== undefined)
+    .sort()[0];
 }
 
 /** Deletes stacks dependents first (by their wave tag), each wave in parallel. */

@@ -2,7 +2,7 @@ import { isoSeconds, ownedByPullRequest, TAG } from '../domain/ownership.js';
 import type { EnvironmentReport } from '../domain/report.js';
 import { messageOf } from '../errors.js';
 import type { Clock, Log, StackInfo, StacksPort, StepPort } from '../ports.js';
-import { deleteStacks } from './delete-stacks.js';
+import { createdAtOf, deleteStacks } from './delete-stacks.js';
 import type { Reporter } from './reporter.js';
 import { saveRunState } from './run-state.js';
 
@@ -71,10 +71,7 @@ export async function destroy(
   });
   const deletion = await log.group('Delete stacks', () => deleteStacks(ports.stacks, owned, log));
   saveRunState(ports.step, { phase: 'done' });
-  const createdAt = owned
-    .map((stack) => stack.tags[TAG.createdAt] ?? (stack.createdAt ? isoSeconds(stack.createdAt) : undefined))
-    .filter((value): value is string => value !== undefined)
-    .sort()[0];
+  const createdAt = createdAtOf(owned);
   const left = deletion.stacks.filter((stack) => stack.outcome !== 'deleted');
   // The commit the environment was last deployed at.
   const sha = owned
