@@ -1,0 +1,94 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type ArrangedOutputs, arrangeOutputs } from '../domain/outputs.js';
+import type { StackOutput, TestSummary } from '../domain/report.js';
+import type { Log, StackInfo } from '../ports.js';
+import { credentialVariables } from './credentials.js';
+import type { DeployRecord } from './deploy-record.js';
+import type { DeployPorts, DeployRequest } from './deploy-types.js';
+import { runTests } from './tests.js';
+
+/** Every output of the app's stacks, arranged, and the PRENV_OUTPUTS file that holds them. */
+export interface DeployResults {
+  readonly outputs: readonly StackOutput[];
+  readonly arranged: ArrangedOutputs;
+  readonly outputsFile: string;
+}
+
+/** Reads the outputs of every stack of the app (unchanged ones were read before the deploy) and writes PRENV_OUTPUTS. */
+export async function collectOutputs(
+  existing: ReadonlyMap<string, StackInfo>,
+  request: DeployRequest,
+  ports: DeployPorts,
+  record: DeployRecord,
+): Promise<DeployResults> {
+  const live = await Promise.all(
+    [...record.stacks].map(([name, stackReport]) =>
+      stackReport.outcome === 'unchanged' ? existing.get(name) : ports.stacks.get(name),
+    ),
+  );
+  const outputs: StackOutput[] = [];
+  for (const stack of live) {
+    if (stack === undefined) continue;
+    outputs.push(...stack.outputs);
+    const stackReport = record.stacks.get(stack.name);
+    if (stackReport !== undefined) record.setStack({ ...stackReport, status: stack.status });
+  }
+  record.outputs = outputs;
+  const arranged = arrangeOutputs(outputs);
+  const outputsFile = join(request.tempDir, `prenv-${request.environment}-outputs.json`);
+  await mkdir(request.tempDir, { recursive: true });
+  await writeFile(outputsFile, `${JSON.stringify(arranged.byStack, null, 2)}\n`, { mode: 0o600 });
+  return { outputs, arranged, outputsFile };
+}
+
+/** Runs the e2e command, when there is one, with the outputs and the session in its environment. */
+export async function runE2e(
+  results: DeployResults,
+  request: DeployRequest,
+  ports: DeployPorts,
+): Promise<TestSummary | undefined> {
+  const { inputs } = request;
+  if (inputs.testCommand === undefined) return undefined;
+  return runTests(
+    {
+      command: inputs.testCommand,
+      cwd: inputs.testWorkingDirectory,
+      timeoutMinutes: inputs.testTimeoutMinutes,
+      env: testEnvironment(request, results.arranged.variables, results.outputsFile, ports.log),
+      ...(inputs.testReport === undefined ? {} : { report: inputs.testReport }),
+      workspace: request.workspace,
+    },
+    ports,
+  );
+}
+
+const RESERVED = /^(PATH|HOME|SHELL|USER|PWD|NODE_OPTIONS|(AWS|PRENV|GITHUB|RUNNER|ACTIONS|INPUT)_.*)$/;
+/** What PR code never gets: the action's inputs (the GitHub token) and the means to mint OIDC tokens. */
+export const WITHHELD = /^(INPUT_.*|ACTIONS_ID_TOKEN_REQUEST_(URL|TOKEN)|ACTIONS_RUNTIME_TOKEN)$/;
+
+/** The e2e command's environment: the step's, then the outputs, then prenv's own and the credentials. */
+function testEnvironment(
+  request: DeployRequest,
+  variables: Readonly<Record<string, string>>,
+  outputsFile: string,
+  log: Log,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(request.stepEnv)) {
+    if (value !== undefined && !WITHHELD.test(key)) env[key] = value;
+  }
+  for (const [key, value] of Object.entries(variables)) {
+    if (RESERVED.test(key))
+      log.warning(`Output ${key} is not passed to the e2e command: that name is reserved`);
+    else env[key] = value;
+  }
+  return {
+    ...env,
+    ...credentialVariables(request.session),
+    PRENV_NAME: request.environment,
+    PRENV_OUTPUTS: outputsFile,
+    PRENV_PULL_REQUEST: String(request.pullRequest),
+    PRENV_SHA: request.sha,
+  };
+}
