@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
-import { Octokit } from '@octokit/rest';
 import Bottleneck from 'bottleneck/light.js';
 import type { DeploymentState, GitHubPort, Log, PullRequestState } from '../ports.js';
 
-const RetryingOctokit = Octokit.plugin(retry, throttling);
-type Client = InstanceType<typeof RetryingOctokit>;
+type Client = ReturnType<typeof getOctokit>;
 
 /** Options for the GitHub adapter. */
 export interface OctokitGitHubOptions {
@@ -45,52 +44,57 @@ export class OctokitGitHub implements GitHubPort {
     this.repo = repo;
     const retries = options.retries ?? 4;
     const backoffUnitMs = options.backoffUnitMs ?? 1_000;
-    this.octokit = new RetryingOctokit({
-      auth: options.token,
-      baseUrl: options.apiUrl,
-      userAgent: 'prenv',
-      // Octokit logs every failed request, expected 404s included: the adapter decides what to report.
-      log: {
-        debug: (message: string) => options.log.debug(message),
-        info: (message: string) => options.log.debug(message),
-        warn: (message: string) => options.log.warning(message),
-        error: (message: string) => options.log.debug(message),
-      },
-      retry: { retries, retryAfterBaseValue: backoffUnitMs },
-      throttle: {
-        // The plugin's limiters (writes 1 s apart, 3 s for those that notify) are shared by every
-        // client in the process with the same id: each adapter paces its own requests.
-        id: `prenv-${randomUUID()}`,
-        ...(options.writeIntervalMs === undefined
-          ? {}
-          : {
-              write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs }),
-            }),
-        retryAfterBaseValue: backoffUnitMs,
-        onRateLimit: (
-          after: number,
-          request: { method: string; url: string },
-          _octokit: unknown,
-          count: number,
-        ) => {
-          options.log.warning(
-            `GitHub rate limit on ${request.method} ${request.url}; retrying in ${after} s`,
-          );
-          return count < retries;
+    // @actions/github's client: the runner's proxy settings (HTTPS_PROXY, NO_PROXY) and its user agent.
+    this.octokit = getOctokit(
+      options.token,
+      {
+        baseUrl: options.apiUrl,
+        userAgent: 'prenv',
+        // Octokit logs every failed request, expected 404s included: the adapter decides what to report.
+        log: {
+          debug: (message: string) => options.log.debug(message),
+          info: (message: string) => options.log.debug(message),
+          warn: (message: string) => options.log.warning(message),
+          error: (message: string) => options.log.debug(message),
         },
-        onSecondaryRateLimit: (
-          after: number,
-          request: { method: string; url: string },
-          _o: unknown,
-          count: number,
-        ) => {
-          options.log.warning(
-            `GitHub secondary rate limit on ${request.method} ${request.url}; retrying in ${after} s`,
-          );
-          return count < retries;
+        retry: { retries, retryAfterBaseValue: backoffUnitMs },
+        throttle: {
+          // The plugin's limiters (writes 1 s apart, 3 s for those that notify) are shared by every
+          // client in the process with the same id: each adapter paces its own requests.
+          id: `prenv-${randomUUID()}`,
+          ...(options.writeIntervalMs === undefined
+            ? {}
+            : {
+                write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs }),
+              }),
+          retryAfterBaseValue: backoffUnitMs,
+          onRateLimit: (
+            after: number,
+            request: { method: string; url: string },
+            _octokit: unknown,
+            count: number,
+          ) => {
+            options.log.warning(
+              `GitHub rate limit on ${request.method} ${request.url}; retrying in ${after} s`,
+            );
+            return count < retries;
+          },
+          onSecondaryRateLimit: (
+            after: number,
+            request: { method: string; url: string },
+            _o: unknown,
+            count: number,
+          ) => {
+            options.log.warning(
+              `GitHub secondary rate limit on ${request.method} ${request.url}; retrying in ${after} s`,
+            );
+            return count < retries;
+          },
         },
       },
-    });
+      retry,
+      throttling,
+    );
   }
 
   async pullRequest(number: number): Promise<PullRequestState | undefined> {
