@@ -15,6 +15,7 @@ import type {
   SynthesizedStack,
   SynthRequest,
 } from '../ports.js';
+import { toolkitHttpOptions } from './aws-config.js';
 
 const STDERR_TAIL_LINES = 25;
 
@@ -114,6 +115,7 @@ export class CdkToolkit implements CdkPort {
           provider: async () => session.credentials,
           region: session.region,
         }),
+        ...toolkitHttpOptions(),
       },
     });
   }
