@@ -1,10 +1,11 @@
 import { markerFor, renderComment } from '../domain/comment.js';
 import { isoSeconds, ownedByRepository } from '../domain/ownership.js';
 import type { CleanupReport, EnvironmentReport, SweptEnvironment } from '../domain/report.js';
+import { describeRetained, retainedResources } from '../domain/retained.js';
 import { groupByEnvironment, staleReasons } from '../domain/staleness.js';
 import { renderCleanupSummary } from '../domain/summary.js';
 import { messageOf } from '../errors.js';
-import type { Clock, GitHubPort, Log, StacksPort, StepPort } from '../ports.js';
+import type { BucketsPort, Clock, GitHubPort, Log, StacksPort, StepPort } from '../ports.js';
 import { createdAtOf, deleteStacks } from './delete-stacks.js';
 import { mapLimit } from './map-limit.js';
 
@@ -26,6 +27,8 @@ export interface CleanupPorts {
   readonly step: StepPort;
   readonly stacks: StacksPort;
   readonly github: GitHubPort | undefined;
+  /** Empties a failed stack's own buckets before the delete is retried; none: no emptying. */
+  readonly buckets?: BucketsPort;
 }
 
 /**
@@ -39,8 +42,9 @@ export async function cleanup(
 ): Promise<{ report: CleanupReport; failure?: string }> {
   const { log, clock } = ports;
   const now = clock.now();
-  const owned = (await ports.stacks.list()).filter((stack) =>
-    ownedByRepository(stack.tags, request.repository),
+  // A nested stack carries its parent's tags, but belongs to the parent: deleting the parent deletes it.
+  const owned = (await ports.stacks.list()).filter(
+    (stack) => stack.parentId === undefined && ownedByRepository(stack.tags, request.repository),
   );
   const environments = groupByEnvironment(owned);
   log.info(
@@ -67,6 +71,22 @@ export async function cleanup(
         reasons,
         ...(createdAt === undefined ? {} : { createdAt }),
       };
+      const busy = environment.stacks.filter(isInProgress);
+      if (busy.length > 0) {
+        // A deploy (or a delete) is under way: deleting under it races it. The next sweep decides.
+        log.info(
+          `skipping ${environment.environment} this round: ${busy.map((s) => `${s.name} is ${s.status}`).join(', ')}`,
+        );
+        return {
+          ...base,
+          stacks: environment.stacks.map((stack) => ({
+            name: stack.name,
+            outcome: 'not-deployed' as const,
+            status: stack.status,
+          })),
+          result: 'skipped' as const,
+        } satisfies SweptEnvironment;
+      }
       if (request.dryRun) {
         log.info(
           `would delete ${environment.environment} (${reasons.join(', ')}): ${environment.stacks.map((s) => s.name).join(', ')}`,
@@ -78,13 +98,14 @@ export async function cleanup(
         } satisfies SweptEnvironment;
       }
       try {
-        const deletion = await deleteStacks(ports.stacks, environment.stacks, log);
-        const failed = deletion.stacks.some((stack) => stack.outcome !== 'deleted');
+        const deletion = await deleteStacks(ports.stacks, environment.stacks, log, ports.buckets);
+        const failed = deletion.stacks.some((stack) => stack.outcome === 'left-behind');
+        const forced = deletion.stacks.some((stack) => stack.outcome === 'force-deleted');
         await announce(environment.environment, environment.pullRequest, deletion, createdAt, request, ports);
         return {
           ...base,
           stacks: deletion.stacks,
-          result: failed ? ('failed' as const) : ('deleted' as const),
+          result: failed ? ('failed' as const) : forced ? ('left-behind' as const) : ('deleted' as const),
           ...(failed ? { error: deletion.failure?.reason ?? 'a stack could not be deleted' } : {}),
         } satisfies SweptEnvironment;
       } catch (error) {
@@ -115,7 +136,9 @@ export async function cleanup(
     'stacks',
     JSON.stringify(
       swept.flatMap((environment) =>
-        environment.stacks.filter((stack) => stack.outcome !== 'left-behind').map((stack) => stack.name),
+        environment.result === 'skipped'
+          ? []
+          : environment.stacks.filter((stack) => stack.outcome !== 'left-behind').map((stack) => stack.name),
       ),
     ),
   );
@@ -126,14 +149,26 @@ export async function cleanup(
     log.warning(`Could not write the job summary: ${messageOf(error)}`);
   });
   const failed = swept.filter((environment) => environment.result === 'failed');
-  return {
-    report,
+  const retained = retainedResources(swept.flatMap((environment) => environment.stacks));
+  const problems = [
     ...(failed.length > 0
-      ? {
-          failure: `Cleanup could not delete ${failed.map((environment) => `${environment.environment} (${environment.error})`).join('; ')}`,
-        }
-      : {}),
-  };
+      ? [
+          `Cleanup could not delete ${failed.map((environment) => `${environment.environment} (${environment.error})`).join('; ')}`,
+        ]
+      : []),
+    ...(retained.length > 0
+      ? [
+          'CloudFormation deleted stacks only by force and left resources behind, which nothing tracks any more ' +
+            `(delete them by hand): ${describeRetained(retained)}`,
+        ]
+      : []),
+  ];
+  return { report, ...(problems.length > 0 ? { failure: problems.join('. ') } : {}) };
+}
+
+/** Mid-operation: a deploy or delete is under way. REVIEW_IN_PROGRESS (an unexecuted change set) is not. */
+function isInProgress(stack: { status: string }): boolean {
+  return stack.status.endsWith('_IN_PROGRESS') && stack.status !== 'REVIEW_IN_PROGRESS';
 }
 
 /** Asks GitHub once per distinct PR number whether it is open; a PR that does not exist counts as closed. */
@@ -176,7 +211,7 @@ async function announce(
 ): Promise<void> {
   const github = ports.github;
   if (github === undefined || pullRequest === undefined) return;
-  const left = deletion.stacks.filter((stack) => stack.outcome !== 'deleted');
+  const left = deletion.stacks.filter((stack) => stack.outcome !== 'deleted'); // force-deleted too: not clean
   const report: EnvironmentReport = {
     state: left.length > 0 ? 'destroy-failed' : 'destroyed',
     environment,
@@ -192,8 +227,8 @@ async function announce(
   try {
     if (request.comment)
       await github.upsertComment(pullRequest, markerFor(environment), renderComment(report));
-    const id = await github.latestDeployment(environment);
-    if (id !== undefined)
+    // Every deployment: GitHub's auto_inactive leaves a transient environment's earlier ones active.
+    for (const id of await github.deploymentIds(environment))
       await github.setDeploymentStatus(id, { state: 'inactive', description: 'Swept by cleanup' });
   } catch (error) {
     ports.log.warning(`Could not update PR #${pullRequest} about ${environment}: ${messageOf(error)}`);

@@ -126,6 +126,43 @@ describe('example workflows', () => {
     });
   });
 
+  describe('destroy needs no workspace', () => {
+    const SKIPPED_ON_CLOSED = "github.event.action != 'closed'";
+    /** The steps that need the PR's code: its checkout, setup-node and the install. */
+    const prSteps = (steps: readonly Step[]) =>
+      steps.filter(
+        (step) =>
+          (step.uses?.startsWith('actions/checkout') && step.with?.ref === undefined) ||
+          step.uses?.startsWith('actions/setup-node') ||
+          /\bnpm (ci|install)\b/.test(step.run ?? ''),
+      );
+    const readmeExample = (): Workflow => {
+      const readme = readFileSync(join(REPOSITORY_ROOT, 'README.md'), 'utf8');
+      const block = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)]
+        .map((match) => match[1] ?? '')
+        .find((text) => text.includes('types: [opened, synchronize, reopened, closed]'));
+      if (block === undefined) throw new Error('README has no example PR workflow');
+      return parse(block) as Workflow;
+    };
+
+    it.each([
+      ['pr-environment.yml', () => workflow('pr-environment.yml')],
+      ["README's example", readmeExample],
+    ])('%s skips checkout, setup-node and npm ci on closed', (_, load) => {
+      const steps = Object.values(load().jobs).flatMap((job) => job.steps);
+      const needed = prSteps(steps);
+      expect(needed.length).toBeGreaterThanOrEqual(3);
+      for (const step of needed) expect(step.if, JSON.stringify(step)).toBe(SKIPPED_ON_CLOSED);
+    });
+
+    it('pr-environment.yml checks out only the base branch on closed, for `uses: ./`', () => {
+      const steps = Object.values(workflow('pr-environment.yml').jobs).flatMap((job) => job.steps);
+      const onClosed = steps.filter((step) => step.if === "github.event.action == 'closed'");
+      expect(onClosed).toHaveLength(1);
+      expect(String(onClosed[0]?.with?.ref)).toContain('github.event.pull_request.base.sha');
+    });
+  });
+
   describe('prenv-cleanup.yml', () => {
     const flow = workflow('prenv-cleanup.yml');
 
