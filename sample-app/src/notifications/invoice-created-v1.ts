@@ -14,7 +14,7 @@ export const FIELDS_READ = {
   customerId: 'string',
   currency: 'string',
   grossTotal: 'integer',
-  issuedAt: 'string',
+  issuedAt: 'date-time',
 } as const;
 
 export type FieldKind = (typeof FIELDS_READ)[keyof typeof FIELDS_READ];
@@ -34,6 +34,14 @@ const accepts: Record<FieldKind, (value: unknown) => boolean> = {
   one: (value) => value === 1,
   string: (value) => typeof value === 'string' && value !== '',
   integer: (value) => Number.isSafeInteger(value),
+  'date-time': (value) => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value),
+};
+
+const DESCRIBED: Record<FieldKind, string> = {
+  one: '1',
+  string: 'a non-empty string',
+  integer: 'an integer',
+  'date-time': 'an ISO 8601 date-time',
 };
 
 /** Reads an InvoiceCreated v1 detail, or throws UnreadableEventError naming every field it cannot use. */
@@ -44,7 +52,7 @@ export function readInvoiceCreatedV1(detail: unknown): IssuedInvoice {
   const fields = detail as Record<string, unknown>;
   const problems = Object.entries(FIELDS_READ)
     .filter(([name, kind]) => !accepts[kind](fields[name]))
-    .map(([name, kind]) => `${name} must be ${kind === 'one' ? '1' : `a non-empty ${kind}`}`);
+    .map(([name, kind]) => `${name} must be ${DESCRIBED[kind]}`);
   if (problems.length > 0) throw new UnreadableEventError(problems);
   return {
     invoiceId: fields.invoiceId as string,
