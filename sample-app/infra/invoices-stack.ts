@@ -91,7 +91,10 @@ export class InvoicesStack extends Stack {
     table.grant(pay.function, 'dynamodb:GetItem', 'dynamodb:PutItem');
 
     // The notifier subscribes to InvoiceCreated from this service on this bus (by name: see busName).
+    // Named, and output as a literal: Ref of a rule on a custom bus is `<bus>|<rule>`, not the name.
+    const ruleName = `${props.environmentName}-invoice-created-to-notifier`;
     const invoiceCreated = new Rule(this, 'InvoiceCreatedToNotifier', {
+      ruleName,
       eventBus: EventBus.fromEventBusName(this, 'BusByName', busName),
       eventPattern: { source: [EVENT_SOURCE], detailType: [INVOICE_CREATED] },
       targets: [new LambdaFunction(notify.target, { retryAttempts: 2 })],
@@ -138,7 +141,7 @@ export class InvoicesStack extends Stack {
     new CfnOutput(this, 'EventBusName', { value: busName });
     // A literal, like the bus: moto accepts the registry's resource types but creates nothing for them.
     new CfnOutput(this, 'SchemaRegistryName', { value: busName });
-    new CfnOutput(this, 'InvoiceCreatedRuleName', { value: invoiceCreated.ruleName });
+    new CfnOutput(this, 'InvoiceCreatedRuleName', { value: ruleName });
     new CfnOutput(this, 'CreateInvoiceFunctionName', { value: create.function.functionName });
     new CfnOutput(this, 'GetInvoiceFunctionName', { value: get.function.functionName });
     new CfnOutput(this, 'ListCustomerInvoicesFunctionName', { value: list.function.functionName });
