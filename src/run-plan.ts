@@ -6,12 +6,13 @@ import type { RunContext } from './adapters/github-context.js';
 import { JUnitReader } from './adapters/junit-reader.js';
 import { OctokitGitHub } from './adapters/octokit-github.js';
 import { systemClock } from './adapters/system-clock.js';
+import { isWithheld } from './domain/env-names.js';
 import { escapeText } from './domain/markdown.js';
 import type { Plan } from './domain/plan.js';
 import type { Inputs } from './inputs.js';
 import type { AwsSession } from './ports.js';
 import { cleanup } from './workflows/cleanup.js';
-import { deploy, WITHHELD } from './workflows/deploy.js';
+import { deploy } from './workflows/deploy.js';
 import { destroy } from './workflows/destroy.js';
 import { Reporter } from './workflows/reporter.js';
 
@@ -124,11 +125,9 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
   }
 }
 
-/** The CDK app's environment: the step's, without the action's inputs or the OIDC token source. */
+/** The CDK app's environment: the step's, without the action's inputs, GitHub tokens or the OIDC token source. */
 function appEnvironment(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
   // toolkit-lib starts the app with { ...process.env, ...this }: leaving a key out would not withhold
   // it, so withheld keys are set to ''.
-  return Object.fromEntries(
-    Object.entries(env).map(([key, value]) => [key, WITHHELD.test(key) ? '' : value]),
-  );
+  return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, isWithheld(key) ? '' : value]));
 }

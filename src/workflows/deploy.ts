@@ -11,7 +11,6 @@ import { synthesize } from './deploy-synth.js';
 import type { DeployOutcome, DeployPorts, DeployRequest } from './deploy-types.js';
 import { testResult } from './tests.js';
 
-export { WITHHELD } from './deploy-results.js';
 export type { DeployOutcome, DeployPorts, DeployRequest } from './deploy-types.js';
 
 /** Synthesizes, deploys what changed, runs the e2e suite and reports. */
@@ -134,7 +133,7 @@ async function succeed(
     'success',
     result === 'failed' ? 'Deployed; e2e tests failed' : 'Deployed',
     // GitHub takes an http(s) URL only; an output such as an ECR repository URL would fail the status.
-    arranged.url !== undefined && safeHref(arranged.url) !== undefined ? arranged.url : undefined,
+    outcome.url !== undefined && safeHref(outcome.url) !== undefined ? outcome.url : undefined,
   );
   await ports.reporter.comment(outcome);
   if (result !== 'failed') return { report: outcome };
