@@ -173,6 +173,8 @@ export interface PullRequestState {
   readonly state: 'open' | 'closed';
   readonly merged: boolean;
   readonly headSha: string;
+  /** owner/repo of the head branch; another repository (or '' once deleted) means a fork. */
+  readonly headRepository: string;
 }
 
 /** GitHub deployment status states prenv uses. */
@@ -191,7 +193,7 @@ export interface GitHubPort {
     id: number,
     status: { state: DeploymentState; environmentUrl?: string; logUrl?: string; description?: string },
   ): Promise<void>;
-  /** The most recent deployment id for the environment, if any. */
+  /** The most recent deployment prenv created for the environment (its payload marker), if any. */
   latestDeployment(environment: string): Promise<number | undefined>;
 }
 

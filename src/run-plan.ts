@@ -42,6 +42,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
           apiUrl: context.apiUrl,
           repository: context.repository,
           log,
+          commentAuthor: inputs.commentAuthor,
           // A deploy or destroy writes a handful of times; a sweep may write for dozens of PRs.
           ...(plan.kind === 'cleanup' ? {} : { writeIntervalMs: 250 }),
         });

@@ -57,7 +57,10 @@ export interface GitHubServer {
   setPullState(number: number, state: 'open' | 'closed', merged?: boolean): GitHubPull;
   /** The stored comments of issue or PR `number`, oldest first. */
   comments(number: number): GitHubComment[];
-  /** Stores a comment on issue or PR `number`. @default user 'github-actions[bot]' (or `botLogin`) */
+  /**
+   * Stores a comment on issue or PR `number`, as `user` (a login ending in [bot] is a Bot, any
+   * other a User: seed a drive-by comment with the marker this way). @default 'github-actions[bot]' (or `botLogin`)
+   */
   addComment(number: number, body: string, user?: string): GitHubComment;
   /** Every deployment created, oldest first, with `auto_merge` and `required_contexts` as requested. */
   deployments(): StoredDeployment[];
@@ -128,7 +131,13 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     now,
   });
   const oidcRequestToken = randomBytes(16).toString('hex');
-  holder.context = { store, repository, baseUrl: url };
+  const botLogin = options.botLogin ?? 'github-actions[bot]';
+  const loginOf = (request: ApiRequest) => {
+    const header = request.headers.authorization;
+    const token = typeof header === 'string' ? header.slice(header.indexOf(' ') + 1) : '';
+    return options.logins?.[token] ?? botLogin;
+  };
+  holder.context = { store, repository, baseUrl: url, loginOf };
   holder.oidc = { requestToken: oidcRequestToken, repository, now, claims: options.oidcClaims ?? {} };
   const oidcRequestUrl = `${url}${OIDC_PATH}?api-version=2.0`;
   let closing: Promise<void> | undefined;

@@ -760,6 +760,21 @@ describe('outputs and the e2e environment', () => {
   });
 });
 
+describe('a fork PR named by pull-request outside a pull_request event', () => {
+  it('is refused before any synth or write', async () => {
+    const github = new FakeGitHub().withPull(PR, 'open', false, 'mallory/invoices');
+    const world = await setup({ github });
+
+    const outcome = await world.run();
+
+    expect(outcome.failure).toContain('the fork mallory/invoices');
+    expect(world.cdk.synthCalls).toHaveLength(0);
+    expect(world.journal.awsWrites()).toEqual([]);
+    expect(github.count('createDeployment')).toBe(0);
+    expect(world.runner.calls).toHaveLength(0);
+  });
+});
+
 describe('secret-looking outputs', () => {
   const app = [
     {
