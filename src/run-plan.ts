@@ -69,7 +69,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
     case 'deploy': {
       // The CDK toolkit is large: it loads at the synth, after inputs, credentials, the allow-list
       // and the check that the PR is still open.
-      const cdk = CdkToolkit.lazy(session, log, appEnvironment(env));
+      const cdk = CdkToolkit.lazy(session, log, appEnvironment(env), inputs.hideOutputs);
       const outcome = await deploy(
         {
           inputs,
