@@ -35,6 +35,10 @@ export interface Inputs {
   readonly comment: boolean;
   readonly pullRequest?: number;
   readonly dryRun: boolean;
+  /** Output names or globs shown as hidden (secret-looking names always are). */
+  readonly hideOutputs: readonly string[];
+  /** Login whose comment is the sticky one. */
+  readonly commentAuthor: string;
 }
 
 /** Reads one input by its action.yml name; returns '' when unset. */
@@ -119,7 +123,38 @@ export function parseInputs(
     comment: boolean('comment', text('comment') || 'true'),
     ...(pullRequest === undefined ? {} : { pullRequest: pullRequestNumber(pullRequest) }),
     dryRun: boolean('dry-run', text('dry-run') || 'false'),
+    hideOutputs: outputPatterns(read('hide-outputs')),
+    commentAuthor: commentAuthor(text('comment-author')),
   };
+}
+
+/** The default token's identity: the author of the sticky comment when comment-author is empty. */
+export const DEFAULT_COMMENT_AUTHOR = 'github-actions[bot]';
+
+function outputPatterns(value: string): string[] {
+  const patterns = value
+    .split(/[\s,]+/)
+    .map((pattern) => pattern.trim())
+    .filter((pattern) => pattern !== '');
+  const bad = patterns.find((pattern) => !/^[\w*?.:-]+$/.test(pattern));
+  if (bad !== undefined) {
+    throw new InputError(
+      'hide-outputs',
+      `hide-outputs must be output names or globs such as DbPassword or Internal*, separated by commas or new lines; got "${bad}"`,
+    );
+  }
+  return patterns;
+}
+
+function commentAuthor(value: string): string {
+  if (value === '') return DEFAULT_COMMENT_AUTHOR;
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(\[bot\])?$/.test(value)) {
+    throw new InputError(
+      'comment-author',
+      `comment-author must be a GitHub login such as my-app[bot] or octocat; got "${value}"`,
+    );
+  }
+  return value;
 }
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {

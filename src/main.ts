@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
-import { actionsLog, actionsOidc, actionsStep } from './adapters/actions-core.js';
+import { actionsLog, actionsOidc, actionsStep, inputReader } from './adapters/actions-core.js';
 import { readRunContext } from './adapters/github-context.js';
+import { takeEnvironment } from './adapters/process-environment.js';
 import { StsCredentials } from './adapters/sts-credentials.js';
 import { escapeText } from './domain/markdown.js';
 import { environmentName } from './domain/naming.js';
@@ -14,8 +15,11 @@ import { saveRunState } from './workflows/run-state.js';
  * The action's main step, first half of the composition root: inputs, event, plan and the AWS
  * session, with as little loaded as possible. Every failure, Error or not, fails the step.
  */
-export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function run(): Promise<void> {
   try {
+    // First: the tokens leave this process's environment before anything could start PR code.
+    const { env, problem } = takeEnvironment();
+    if (problem !== undefined) core.warning(problem);
     const failure = await main(env);
     if (failure !== undefined) core.setFailed(failure);
   } catch (error) {
@@ -26,10 +30,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 async function main(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const log = actionsLog;
   const step = actionsStep;
-  const inputs = parseInputs((name) => core.getInput(name), {
+  const inputs = parseInputs(inputReader(env), {
     workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
     awsRegion: env.AWS_REGION || env.AWS_DEFAULT_REGION,
   });
+  // The runner masks the default token; an app or personal token from an earlier step may not be.
+  if (inputs.githubToken !== '') log.mask(inputs.githubToken);
   const context = await readRunContext(env);
   const plan = planRun(inputs.mode, context.event, inputs.pullRequest);
   if (plan.kind === 'skip') {
@@ -55,7 +61,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<string | undefined> {
         repository: context.repository,
         ...(plan.kind === 'cleanup' ? {} : { pullRequest: plan.pullRequest }),
       },
-      { credentials: new StsCredentials(), oidc: actionsOidc, log },
+      { credentials: new StsCredentials(), oidc: actionsOidc(env), log },
     ),
   );
   // Everything else (GitHub, CloudFormation, the workflows) loads only now: nothing of it is on the

@@ -7,12 +7,13 @@ import { JUnitReader } from './adapters/junit-reader.js';
 import { OctokitGitHub } from './adapters/octokit-github.js';
 import { S3Buckets } from './adapters/s3-buckets.js';
 import { systemClock } from './adapters/system-clock.js';
+import { isWithheld } from './domain/env-names.js';
 import { escapeText } from './domain/markdown.js';
 import type { Plan } from './domain/plan.js';
 import type { Inputs } from './inputs.js';
 import type { AwsSession } from './ports.js';
 import { cleanup } from './workflows/cleanup.js';
-import { deploy, WITHHELD } from './workflows/deploy.js';
+import { deploy } from './workflows/deploy.js';
 import { destroy } from './workflows/destroy.js';
 import { Reporter } from './workflows/reporter.js';
 
@@ -42,6 +43,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
           apiUrl: context.apiUrl,
           repository: context.repository,
           log,
+          commentAuthor: inputs.commentAuthor,
           // A deploy or destroy writes a handful of times; a sweep may write for dozens of PRs.
           ...(plan.kind === 'cleanup' ? {} : { writeIntervalMs: 250 }),
         });
@@ -69,7 +71,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
     case 'deploy': {
       // The CDK toolkit is large: it loads at the synth, after inputs, credentials, the allow-list
       // and the check that the PR is still open.
-      const cdk = CdkToolkit.lazy(session, log, appEnvironment(env));
+      const cdk = CdkToolkit.lazy(session, log, appEnvironment(env), inputs.hideOutputs);
       const outcome = await deploy(
         {
           inputs,
@@ -127,11 +129,9 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
   }
 }
 
-/** The CDK app's environment: the step's, without the action's inputs or the OIDC token source. */
+/** The CDK app's environment: the step's, without the action's inputs, GitHub tokens or the OIDC token source. */
 function appEnvironment(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
   // toolkit-lib starts the app with { ...process.env, ...this }: leaving a key out would not withhold
   // it, so withheld keys are set to ''.
-  return Object.fromEntries(
-    Object.entries(env).map(([key, value]) => [key, WITHHELD.test(key) ? '' : value]),
-  );
+  return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, isWithheld(key) ? '' : value]));
 }

@@ -44,6 +44,8 @@ describe('defaults', () => {
       githubToken: '',
       comment: true,
       dryRun: false,
+      hideOutputs: [],
+      commentAuthor: 'github-actions[bot]',
     });
   });
 
@@ -102,6 +104,8 @@ describe('defaults', () => {
       comment: 'false',
       'pull-request': '42',
       'dry-run': 'true',
+      'hide-outputs': 'DbHost',
+      'comment-author': 'my-app[bot]',
     });
     expect(inputs).toEqual<Inputs>({
       mode: 'deploy',
@@ -126,6 +130,8 @@ describe('defaults', () => {
       comment: false,
       pullRequest: 42,
       dryRun: true,
+      hideOutputs: ['DbHost'],
+      commentAuthor: 'my-app[bot]',
     });
   });
 });
@@ -376,5 +382,33 @@ describe('bad inputs', () => {
     expect(inputError({ mode: 'deploi' }).message).toBe(
       'mode must be one of auto, deploy, destroy, cleanup; got "deploi"',
     );
+  });
+});
+
+describe('hide-outputs and comment-author', () => {
+  it('reads output names and globs separated by commas or new lines', () => {
+    expect(parseWith({ 'hide-outputs': 'DbHost, Internal*\nQueue?Url' }).hideOutputs).toEqual([
+      'DbHost',
+      'Internal*',
+      'Queue?Url',
+    ]);
+  });
+
+  it('refuses a pattern that is no output name or glob, naming the input', () => {
+    const error = inputError({ 'hide-outputs': 'Db Host;rm' });
+    expect(error.input).toBe('hide-outputs');
+    expect(error.message).toContain('"Host;rm"');
+  });
+
+  it('takes an app or user login, and github-actions[bot] when empty', () => {
+    expect(parseWith({ 'comment-author': 'my-app[bot]' }).commentAuthor).toBe('my-app[bot]');
+    expect(parseWith({ 'comment-author': 'octocat' }).commentAuthor).toBe('octocat');
+    expect(parseWith({}).commentAuthor).toBe('github-actions[bot]');
+  });
+
+  it('refuses a comment-author that is no GitHub login, naming the input', () => {
+    const error = inputError({ 'comment-author': '@octocat' });
+    expect(error.input).toBe('comment-author');
+    expect(error.message).toContain('"@octocat"');
   });
 });
