@@ -113,6 +113,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
       const outcome = await cleanup(
         {
           repository: context.repository,
+          environmentName: inputs.environmentName,
           dryRun: inputs.dryRun,
           comment: inputs.comment,
           ...(context.runUrl === undefined ? {} : { runUrl: context.runUrl }),

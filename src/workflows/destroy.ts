@@ -1,4 +1,4 @@
-import { isoSeconds, ownedByPullRequest, TAG } from '../domain/ownership.js';
+import { isoSeconds, mayDelete, TAG } from '../domain/ownership.js';
 import type { EnvironmentReport } from '../domain/report.js';
 import { messageOf } from '../errors.js';
 import type { Clock, Log, StackInfo, StacksPort, StepPort } from '../ports.js';
@@ -25,8 +25,8 @@ export interface DestroyPorts {
 }
 
 /**
- * Deletes every stack this PR owns, found by its tags and never by its name. Stacks already gone
- * are success: a second destroy is a no-op.
+ * Deletes every stack this PR owns: tagged as this PR's environment and named in its prefix
+ * (mayDelete). Stacks already gone are success: a second destroy is a no-op.
  */
 export async function destroy(
   request: DestroyRequest,
@@ -55,9 +55,7 @@ export async function destroy(
     await ports.reporter.comment(report);
     return { report, failure: reason };
   }
-  const owned = listed.filter((stack) =>
-    ownedByPullRequest(stack.tags, request.repository, request.pullRequest),
-  );
+  const owned = listed.filter((stack) => mayDelete(stack, request));
   log.info(
     owned.length === 0
       ? `No stack of ${request.repository} PR #${request.pullRequest} exists: nothing to delete.`
