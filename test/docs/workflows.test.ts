@@ -6,6 +6,8 @@ import { parseAction, REPOSITORY_ROOT } from '../../scripts/readme-tables.js';
 
 interface Step {
   readonly id?: string;
+  readonly if?: string;
+  readonly 'continue-on-error'?: boolean;
   readonly uses?: string;
   readonly run?: string;
   readonly with?: Record<string, unknown>;
@@ -13,6 +15,8 @@ interface Step {
 }
 interface Job {
   readonly if?: string;
+  readonly needs?: string | string[];
+  readonly permissions?: Record<string, string>;
   readonly env?: Record<string, string>;
   readonly steps: Step[];
 }
@@ -55,8 +59,13 @@ const PRENV_PERMISSIONS = {
 const FORK_GUARD = 'github.event.pull_request.head.repo.full_name == github.repository';
 
 describe('example workflows', () => {
-  it('there are the PR lifecycle, the cleanup and CI', () => {
-    expect(files.sort()).toEqual(['ci.yml', 'pr-environment.yml', 'prenv-cleanup.yml']);
+  it('there are the PR lifecycle (simple and hardened), the cleanup and CI', () => {
+    expect(files.sort()).toEqual([
+      'ci.yml',
+      'pr-environment-hardened.yml',
+      'pr-environment.yml',
+      'prenv-cleanup.yml',
+    ]);
   });
 
   it('every `uses: ./` step passes only inputs action.yml declares', () => {
@@ -101,6 +110,77 @@ describe('example workflows', () => {
       expect(prenv?.step.with).not.toHaveProperty('deployment-method'); // change sets on real AWS
       const runs = prenv?.job.steps.map((step) => step.run ?? step.uses) ?? [];
       expect(runs.indexOf('npm ci')).toBeLessThan(runs.indexOf('./'));
+    });
+  });
+
+  describe('pr-environment-hardened.yml', () => {
+    const flow = workflow('pr-environment-hardened.yml');
+    const env = flow.jobs.env as Job;
+    const report = flow.jobs.report as Job;
+    const [deployStep] = actionSteps(flow).filter(({ job }) => job === env);
+    const [reportStep] = actionSteps(flow).filter(({ job }) => job === report);
+
+    it('runs on the PR events, queued per PR, never cancelled halfway', () => {
+      const types = (flow.on.pull_request as { types: string[] }).types;
+      expect([...types].sort()).toEqual(['closed', 'opened', 'reopened', 'synchronize']);
+      expect(flow.concurrency?.group).toContain('github.event.pull_request.number');
+      expect(flow.concurrency?.['cancel-in-progress']).toBe(false);
+    });
+
+    it('never runs beside the simple layout: each yields to the other on PRENV_HARDENED', () => {
+      expect(env.if).toContain("vars.PRENV_HARDENED == 'true'");
+      expect(workflow('pr-environment.yml').jobs.env?.if).toContain("vars.PRENV_HARDENED != 'true'");
+    });
+
+    it('the job that runs PR code holds no GitHub write token', () => {
+      expect(flow.permissions).toEqual({});
+      expect(env.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
+      expect(env.if).toContain(FORK_GUARD);
+      expect(deployStep?.step.with?.['github-token']).toBe('');
+      expect(deployStep?.step.with?.mode ?? 'auto').toBe('auto');
+      const checkout = env.steps.find((step) => step.uses?.startsWith('actions/checkout@'));
+      expect(checkout?.with?.['persist-credentials']).toBe(false);
+    });
+
+    it('uploads the report file prenv wrote, even when the step failed', () => {
+      const upload = env.steps.find((step) => step.uses?.startsWith('actions/upload-artifact@'));
+      expect(upload?.if).toContain('always()');
+      expect(upload?.with?.path).toBe(`\${{ steps.${deployStep?.step.id}.outputs.report-file }}`);
+    });
+
+    it('the report job runs always after it, with no PR code and no AWS, and posts the file', () => {
+      expect(report.needs).toBe('env');
+      expect(report.if).toContain('always()');
+      expect(report.permissions).toEqual({
+        contents: 'read',
+        'pull-requests': 'write',
+        deployments: 'write',
+      });
+      expect(report.steps.some((step) => step.run !== undefined)).toBe(false);
+      // Its only checkout is the action itself (action.yml and dist/) at the base commit.
+      for (const step of report.steps.filter((s) => s.uses?.startsWith('actions/checkout@'))) {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression, literally
+        expect(step.with?.ref).toBe('${{ github.event.pull_request.base.sha }}');
+        expect(String(step.with?.['sparse-checkout']).trim().split('\n').sort()).toEqual([
+          'action.yml',
+          'dist',
+        ]);
+        expect(step.with?.['persist-credentials']).toBe(false);
+      }
+      const download = report.steps.find((step) => step.uses?.startsWith('actions/download-artifact@'));
+      expect(download?.['continue-on-error']).toBe(true);
+      expect(reportStep?.step.with?.mode).toBe('report');
+      expect(reportStep?.step.with?.['report-file']).toBe(`${download?.with?.path}/prenv-report.json`);
+      expect(reportStep?.step.with).not.toHaveProperty('role-to-assume');
+    });
+
+    it('its commands are the simple layout’s, and exist', () => {
+      const pkg = JSON.parse(readFileSync(join(REPOSITORY_ROOT, 'sample-app/package.json'), 'utf8'));
+      expect(env.steps.filter((step) => step.run !== undefined).map((step) => step.run)).toEqual(['npm ci']);
+      expect(deployStep?.step.with?.['test-command']).toBe(
+        actionSteps(workflow('pr-environment.yml'))[0]?.step.with?.['test-command'],
+      );
+      expect(pkg.scripts).toHaveProperty('test:e2e');
     });
   });
 
