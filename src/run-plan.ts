@@ -5,6 +5,7 @@ import { ShellCommandRunner } from './adapters/command-runner.js';
 import type { RunContext } from './adapters/github-context.js';
 import { JUnitReader } from './adapters/junit-reader.js';
 import { OctokitGitHub } from './adapters/octokit-github.js';
+import { S3Buckets } from './adapters/s3-buckets.js';
 import { systemClock } from './adapters/system-clock.js';
 import { escapeText } from './domain/markdown.js';
 import type { Plan } from './domain/plan.js';
@@ -54,6 +55,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
     ...(context.runUrl === undefined ? {} : { runUrl: context.runUrl }),
   });
   const stacks = new CloudFormationStacks(session, clock);
+  const buckets = new S3Buckets(session, env);
   const links = {
     ...(context.runUrl === undefined ? {} : { runUrl: context.runUrl }),
     repositoryUrl: context.repositoryUrl,
@@ -62,7 +64,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
   const destroyEnvironment = (pullRequest: number) =>
     destroy(
       { repository: context.repository, pullRequest, environment: environment as string, ...links },
-      { log, clock, step, stacks, reporter },
+      { log, clock, step, stacks, reporter, buckets },
     );
 
   switch (plan.kind) {
@@ -93,6 +95,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
           runner: new ShellCommandRunner(clock),
           junit: new JUnitReader(),
           github,
+          buckets,
         },
       );
       if (outcome.skipped !== undefined) {
@@ -124,7 +127,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
           comment: inputs.comment,
           ...(context.runUrl === undefined ? {} : { runUrl: context.runUrl }),
         },
-        { log, clock, step, stacks, github },
+        { log, clock, step, stacks, github, buckets },
       );
       return outcome.failure;
     }

@@ -1,10 +1,11 @@
 import { markerFor, renderComment } from '../domain/comment.js';
 import { isoSeconds, mayDelete } from '../domain/ownership.js';
 import type { CleanupReport, EnvironmentReport, SweptEnvironment } from '../domain/report.js';
+import { describeRetained, retainedResources } from '../domain/retained.js';
 import { groupByEnvironment, staleReasons } from '../domain/staleness.js';
 import { renderCleanupSummary } from '../domain/summary.js';
 import { messageOf } from '../errors.js';
-import type { Clock, GitHubPort, Log, StacksPort, StepPort } from '../ports.js';
+import type { BucketsPort, Clock, GitHubPort, Log, StacksPort, StepPort } from '../ports.js';
 import { createdAtOf, deleteStacks } from './delete-stacks.js';
 import { mapLimit } from './map-limit.js';
 
@@ -28,6 +29,8 @@ export interface CleanupPorts {
   readonly step: StepPort;
   readonly stacks: StacksPort;
   readonly github: GitHubPort | undefined;
+  /** Empties a failed stack's own buckets before the delete is retried; none: no emptying. */
+  readonly buckets?: BucketsPort;
 }
 
 /**
@@ -42,7 +45,10 @@ export async function cleanup(
   const { log, clock } = ports;
   const now = clock.now();
   const scope = { repository: request.repository, template: request.environmentName ?? 'pr-{number}' };
-  const owned = (await ports.stacks.list()).filter((stack) => mayDelete(stack, scope));
+  // A nested stack carries its parent's tags, but belongs to the parent: deleting the parent deletes it.
+  const owned = (await ports.stacks.list()).filter(
+    (stack) => stack.parentId === undefined && mayDelete(stack, scope),
+  );
   const environments = groupByEnvironment(owned);
   log.info(
     `${owned.length} stack(s) in ${environments.length} environment(s) belong to ${request.repository}`,
@@ -68,6 +74,22 @@ export async function cleanup(
         reasons,
         ...(createdAt === undefined ? {} : { createdAt }),
       };
+      const busy = environment.stacks.filter(isInProgress);
+      if (busy.length > 0) {
+        // A deploy (or a delete) is under way: deleting under it races it. The next sweep decides.
+        log.info(
+          `skipping ${environment.environment} this round: ${busy.map((s) => `${s.name} is ${s.status}`).join(', ')}`,
+        );
+        return {
+          ...base,
+          stacks: environment.stacks.map((stack) => ({
+            name: stack.name,
+            outcome: 'not-deployed' as const,
+            status: stack.status,
+          })),
+          result: 'skipped' as const,
+        } satisfies SweptEnvironment;
+      }
       if (request.dryRun) {
         log.info(
           `would delete ${environment.environment} (${reasons.join(', ')}): ${environment.stacks.map((s) => s.name).join(', ')}`,
@@ -79,8 +101,9 @@ export async function cleanup(
         } satisfies SweptEnvironment;
       }
       try {
-        const deletion = await deleteStacks(ports.stacks, environment.stacks, log);
-        const failed = deletion.stacks.some((stack) => stack.outcome !== 'deleted');
+        const deletion = await deleteStacks(ports.stacks, environment.stacks, log, ports.buckets);
+        const failed = deletion.stacks.some((stack) => stack.outcome === 'left-behind');
+        const forced = deletion.stacks.some((stack) => stack.outcome === 'force-deleted');
         // Only a number GitHub returned as a pull request is told: a tag can name any issue.
         const pullRequest = pulls.get(environment.pullRequest ?? 0)?.exists
           ? environment.pullRequest
@@ -89,7 +112,7 @@ export async function cleanup(
         return {
           ...base,
           stacks: deletion.stacks,
-          result: failed ? ('failed' as const) : ('deleted' as const),
+          result: failed ? ('failed' as const) : forced ? ('left-behind' as const) : ('deleted' as const),
           ...(failed ? { error: deletion.failure?.reason ?? 'a stack could not be deleted' } : {}),
         } satisfies SweptEnvironment;
       } catch (error) {
@@ -120,7 +143,9 @@ export async function cleanup(
     'stacks',
     JSON.stringify(
       swept.flatMap((environment) =>
-        environment.stacks.filter((stack) => stack.outcome !== 'left-behind').map((stack) => stack.name),
+        environment.result === 'skipped'
+          ? []
+          : environment.stacks.filter((stack) => stack.outcome !== 'left-behind').map((stack) => stack.name),
       ),
     ),
   );
@@ -131,14 +156,26 @@ export async function cleanup(
     log.warning(`Could not write the job summary: ${messageOf(error)}`);
   });
   const failed = swept.filter((environment) => environment.result === 'failed');
-  return {
-    report,
+  const retained = retainedResources(swept.flatMap((environment) => environment.stacks));
+  const problems = [
     ...(failed.length > 0
-      ? {
-          failure: `Cleanup could not delete ${failed.map((environment) => `${environment.environment} (${environment.error})`).join('; ')}`,
-        }
-      : {}),
-  };
+      ? [
+          `Cleanup could not delete ${failed.map((environment) => `${environment.environment} (${environment.error})`).join('; ')}`,
+        ]
+      : []),
+    ...(retained.length > 0
+      ? [
+          'CloudFormation deleted stacks only by force and left resources behind, which nothing tracks any more ' +
+            `(delete them by hand): ${describeRetained(retained)}`,
+        ]
+      : []),
+  ];
+  return { report, ...(problems.length > 0 ? { failure: problems.join('. ') } : {}) };
+}
+
+/** Mid-operation: a deploy or delete is under way. REVIEW_IN_PROGRESS (an unexecuted change set) is not. */
+function isInProgress(stack: { status: string }): boolean {
+  return stack.status.endsWith('_IN_PROGRESS') && stack.status !== 'REVIEW_IN_PROGRESS';
 }
 
 /** What GitHub said about a PR number: open (undefined: unknown), and whether it is a pull request at all. */
@@ -187,7 +224,7 @@ async function announce(
 ): Promise<void> {
   const github = ports.github;
   if (github === undefined || pullRequest === undefined) return;
-  const left = deletion.stacks.filter((stack) => stack.outcome !== 'deleted');
+  const left = deletion.stacks.filter((stack) => stack.outcome !== 'deleted'); // force-deleted too: not clean
   const report: EnvironmentReport = {
     state: left.length > 0 ? 'destroy-failed' : 'destroyed',
     environment,
@@ -203,8 +240,8 @@ async function announce(
   try {
     if (request.comment)
       await github.upsertComment(pullRequest, markerFor(environment), renderComment(report));
-    const id = await github.latestDeployment(environment);
-    if (id !== undefined)
+    // Every deployment: GitHub's auto_inactive leaves a transient environment's earlier ones active.
+    for (const id of await github.deploymentIds(environment))
       await github.setDeploymentStatus(id, { state: 'inactive', description: 'Swept by cleanup' });
   } catch (error) {
     ports.log.warning(`Could not update PR #${pullRequest} about ${environment}: ${messageOf(error)}`);
