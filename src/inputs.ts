@@ -3,7 +3,7 @@ import { checkEnvironmentTemplate } from './domain/naming.js';
 import { InputError } from './errors.js';
 
 /** The modes prenv runs in. */
-export const MODES = ['auto', 'deploy', 'destroy', 'cleanup'] as const;
+export const MODES = ['auto', 'deploy', 'destroy', 'cleanup', 'report'] as const;
 export type Mode = (typeof MODES)[number];
 
 /** How CloudFormation is asked to deploy. */
@@ -39,6 +39,8 @@ export interface Inputs {
   readonly hideOutputs: readonly string[];
   /** Login whose comment is the sticky one. */
   readonly commentAuthor: string;
+  /** mode report: the report file to post (absolute). */
+  readonly reportFile?: string;
 }
 
 /** Reads one input by its action.yml name; returns '' when unset. */
@@ -67,13 +69,14 @@ export function parseInputs(
     );
   }
   const awsRegion = text('aws-region') || env.awsRegion?.trim() || '';
-  if (awsRegion === '') {
+  // mode report posts a file and never calls AWS.
+  if (awsRegion === '' && mode !== 'report') {
     throw new InputError(
       'aws-region',
       'aws-region is required: set the input or the AWS_REGION environment variable',
     );
   }
-  if (!REGION.test(awsRegion)) {
+  if (awsRegion !== '' && !REGION.test(awsRegion)) {
     throw new InputError(
       'aws-region',
       `aws-region must be an AWS region such as eu-west-2; got "${awsRegion}"`,
@@ -84,6 +87,13 @@ export function parseInputs(
   if (testReport !== undefined) insideWorkspace('test-report', testReport, env.workspace);
   const app = optional('app');
   const pullRequest = optional('pull-request');
+  const reportFile = optional('report-file');
+  if (mode === 'report' && reportFile === undefined) {
+    throw new InputError(
+      'report-file',
+      "mode report needs report-file: the path the first job's report file was downloaded to",
+    );
+  }
 
   return {
     mode,
@@ -125,6 +135,7 @@ export function parseInputs(
     dryRun: boolean('dry-run', text('dry-run') || 'false'),
     hideOutputs: outputPatterns(read('hide-outputs')),
     commentAuthor: commentAuthor(text('comment-author')),
+    ...(reportFile === undefined ? {} : { reportFile: resolve(env.workspace, reportFile) }),
   };
 }
 

@@ -1,14 +1,18 @@
 import * as core from '@actions/core';
 import { actionsLog, actionsOidc, actionsStep, inputReader } from './adapters/actions-core.js';
-import { readRunContext } from './adapters/github-context.js';
+import { type RunContext, readRunContext } from './adapters/github-context.js';
 import { takeEnvironment } from './adapters/process-environment.js';
 import { StsCredentials } from './adapters/sts-credentials.js';
 import { escapeText } from './domain/markdown.js';
 import { environmentName } from './domain/naming.js';
+import { isoSeconds } from './domain/ownership.js';
 import { planRun } from './domain/plan.js';
+import type { EnvironmentReport } from './domain/report.js';
+import { reportFile } from './domain/report-file.js';
 import { messageOf } from './errors.js';
 import { parseInputs } from './inputs.js';
 import { openSession } from './workflows/credentials.js';
+import { saveReportFile } from './workflows/report-file.js';
 import { saveRunState } from './workflows/run-state.js';
 
 /**
@@ -53,19 +57,54 @@ async function main(env: NodeJS.ProcessEnv): Promise<string | undefined> {
       ? undefined
       : environmentName(inputs.environmentName, { number: plan.pullRequest, repository: context.repository });
   if (environment !== undefined) step.setOutput('environment', environment);
+  if (plan.kind === 'report') {
+    // Posts the first job's report file: GitHub only, no AWS credentials.
+    const { runReport } = await import('./report-run.js');
+    return runReport({ inputs, context, plan, environment: environment as string });
+  }
 
-  const session = await log.group('AWS credentials', () =>
-    openSession(
-      inputs,
-      {
-        repository: context.repository,
-        ...(plan.kind === 'cleanup' ? {} : { pullRequest: plan.pullRequest }),
-      },
-      { credentials: new StsCredentials(), oidc: actionsOidc(env), log },
-    ),
-  );
-  // Everything else (GitHub, CloudFormation, the workflows) loads only now: nothing of it is on the
-  // way to the first network call.
-  const { runPlan } = await import('./run-plan.js');
-  return runPlan({ env, inputs, context, plan, environment, session });
+  try {
+    const session = await log.group('AWS credentials', () =>
+      openSession(
+        inputs,
+        {
+          repository: context.repository,
+          ...(plan.kind === 'cleanup' ? {} : { pullRequest: plan.pullRequest }),
+        },
+        { credentials: new StsCredentials(), oidc: actionsOidc(env), log },
+      ),
+    );
+    // Everything else (GitHub, CloudFormation, the workflows) loads only now: nothing of it is on the
+    // way to the first network call.
+    const { runPlan } = await import('./run-plan.js');
+    return await runPlan({ env, inputs, context, plan, environment, session });
+  } catch (error) {
+    // The report job of the hardened layout reports this failure too, not a missing file.
+    if (plan.kind !== 'cleanup')
+      await saveFailureReport(plan.kind, error, environment as string, plan.pullRequest, context);
+    throw error;
+  }
+}
+
+/** The report file of a deploy or destroy that failed outside its workflow (credentials, say). */
+async function saveFailureReport(
+  operation: 'deploy' | 'destroy',
+  error: unknown,
+  environment: string,
+  pullRequest: number,
+  context: RunContext,
+): Promise<void> {
+  const failure = messageOf(error);
+  const report: EnvironmentReport = {
+    state: `${operation}-failed`,
+    environment,
+    repository: context.repository,
+    pullRequest,
+    updatedAt: isoSeconds(new Date()),
+    failure: { reason: failure },
+  };
+  await saveReportFile(context.tempDir, reportFile(operation, report, { failure }), {
+    step: actionsStep,
+    log: actionsLog,
+  });
 }

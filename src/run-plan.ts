@@ -10,11 +10,13 @@ import { systemClock } from './adapters/system-clock.js';
 import { isWithheld } from './domain/env-names.js';
 import { escapeText } from './domain/markdown.js';
 import type { Plan } from './domain/plan.js';
+import { reportFile } from './domain/report-file.js';
 import type { Inputs } from './inputs.js';
 import type { AwsSession } from './ports.js';
 import { cleanup } from './workflows/cleanup.js';
 import { deploy } from './workflows/deploy.js';
 import { destroy } from './workflows/destroy.js';
+import { saveReportFile } from './workflows/report-file.js';
 import { Reporter } from './workflows/reporter.js';
 
 /** What the first half of main decided. */
@@ -22,7 +24,7 @@ export interface PlannedRun {
   readonly env: NodeJS.ProcessEnv;
   readonly inputs: Inputs;
   readonly context: RunContext;
-  readonly plan: Exclude<Plan, { kind: 'skip' }>;
+  readonly plan: Extract<Plan, { kind: 'deploy' | 'destroy' | 'cleanup' }>;
   /** The environment name (undefined in cleanup). */
   readonly environment: string | undefined;
   readonly session: AwsSession;
@@ -99,6 +101,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
         },
       );
       if (outcome.skipped !== undefined) {
+        await saveReportFile(context.tempDir, reportFile('deploy', outcome.report, outcome), { step, log });
         await step
           .appendSummary(`### prenv: nothing to do\n\n${escapeText(outcome.skipped)}\n`)
           .catch(() => undefined);
@@ -106,11 +109,14 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
       }
       // A PR closed while its deploy ran is destroyed at once.
       const final = outcome.closedDuringDeploy ? await destroyEnvironment(plan.pullRequest) : outcome;
+      const operation = outcome.closedDuringDeploy ? 'destroy' : 'deploy';
+      await saveReportFile(context.tempDir, reportFile(operation, final.report, final), { step, log });
       await reporter.summarize(final.report);
       return final.failure;
     }
     case 'destroy': {
       const outcome = await destroyEnvironment(plan.pullRequest);
+      await saveReportFile(context.tempDir, reportFile('destroy', outcome.report, outcome), { step, log });
       await reporter.summarize(outcome.report);
       return outcome.failure;
     }
@@ -118,6 +124,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
       const outcome = await cleanup(
         {
           repository: context.repository,
+          environmentName: inputs.environmentName,
           dryRun: inputs.dryRun,
           comment: inputs.comment,
           ...(context.runUrl === undefined ? {} : { runUrl: context.runUrl }),

@@ -380,7 +380,31 @@ describe('bad inputs', () => {
 
   it('reports the mode with the message the README shows', () => {
     expect(inputError({ mode: 'deploi' }).message).toBe(
-      'mode must be one of auto, deploy, destroy, cleanup; got "deploi"',
+      'mode must be one of auto, deploy, destroy, cleanup, report; got "deploi"',
+    );
+  });
+});
+
+describe('mode report', () => {
+  it('needs no region (it never calls AWS), and resolves report-file against the workspace', () => {
+    const inputs = parseWith({ mode: 'report', 'report-file': 'reports/prenv-report.json' }, {});
+    expect(inputs.mode).toBe('report');
+    expect(inputs.awsRegion).toBe('');
+    expect(inputs.reportFile).toBe(`${WORKSPACE}/reports/prenv-report.json`);
+    expect(parseWith({ mode: 'report', 'report-file': '/tmp/r/prenv-report.json' }).reportFile).toBe(
+      '/tmp/r/prenv-report.json',
+    );
+  });
+
+  it('needs report-file, and says what to put there', () => {
+    const error = inputError({ mode: 'report' });
+    expect(error.input).toBe('report-file');
+    expect(error.message).toContain('report-file');
+  });
+
+  it('still checks a region that is set', () => {
+    expect(inputError({ mode: 'report', 'report-file': 'r.json', 'aws-region': 'mars' }).input).toBe(
+      'aws-region',
     );
   });
 });
