@@ -49,8 +49,8 @@ export function stsExpiry(options: StsExpiryOptions): StsExpiry {
         );
       }
       const response = await next();
-      if (request.service !== 'sts' || !/^AssumeRole/.test(request.action) || response.status !== 200)
-        return response;
+      // AssumeRoleWithWebIdentity is unsigned: no credential scope names the service.
+      if (!/^AssumeRole/.test(request.action) || response.status !== 200) return response;
       const xml = response.body.toString();
       const issued = xml.match(/<AccessKeyId>([^<]+)<\/AccessKeyId>/)?.[1];
       if (issued === undefined) return response;
