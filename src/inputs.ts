@@ -41,6 +41,8 @@ export interface Inputs {
   readonly commentAuthor: string;
   /** mode report: the report file to post (absolute). */
   readonly reportFile?: string;
+  /** How often stack status and events are read while stacks change; undefined: toolkit-lib's defaults. */
+  readonly pollIntervalMs?: number;
 }
 
 /** Reads one input by its action.yml name; returns '' when unset. */
@@ -94,6 +96,7 @@ export function parseInputs(
       "mode report needs report-file: the path the first job's report file was downloaded to",
     );
   }
+  const pollIntervalMs = optional('poll-interval-ms');
 
   return {
     mode,
@@ -136,6 +139,9 @@ export function parseInputs(
     hideOutputs: outputPatterns(read('hide-outputs')),
     commentAuthor: commentAuthor(text('comment-author')),
     ...(reportFile === undefined ? {} : { reportFile: resolve(env.workspace, reportFile) }),
+    ...(pollIntervalMs === undefined
+      ? {}
+      : { pollIntervalMs: integer('poll-interval-ms', pollIntervalMs, 1, 600_000) }),
   };
 }
 
@@ -166,6 +172,23 @@ function commentAuthor(value: string): string {
     );
   }
   return value;
+}
+
+/**
+ * Refuses a deploy whose e2e command would outlive a fresh session: with role-to-assume, prenv assumes
+ * the role again right before the tests, and that session lasts role-duration-seconds.
+ */
+export function checkSessionCoversTests(inputs: Inputs): void {
+  if (inputs.roleToAssume === undefined || inputs.testCommand === undefined) return;
+  const needed = inputs.testTimeoutMinutes * 60;
+  if (inputs.roleDurationSeconds >= needed) return;
+  throw new InputError(
+    'role-duration-seconds',
+    `role-duration-seconds (${inputs.roleDurationSeconds}) is shorter than test-timeout-minutes ` +
+      `(${inputs.testTimeoutMinutes} min = ${needed} s): the e2e command's credentials would expire while it runs. ` +
+      `Set role-duration-seconds to at least ${needed} (and the role's maximum session duration with it), ` +
+      'or lower test-timeout-minutes.',
+  );
 }
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {

@@ -56,7 +56,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
     comment: inputs.comment,
     ...(context.runUrl === undefined ? {} : { runUrl: context.runUrl }),
   });
-  const stacks = new CloudFormationStacks(session, clock);
+  const stacks = new CloudFormationStacks(session, clock, inputs.pollIntervalMs);
   const buckets = new S3Buckets(session, env);
   const links = {
     ...(context.runUrl === undefined ? {} : { runUrl: context.runUrl }),
@@ -73,7 +73,10 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
     case 'deploy': {
       // The CDK toolkit is large: it loads at the synth, after inputs, credentials, the allow-list
       // and the check that the PR is still open.
-      const cdk = CdkToolkit.lazy(session, log, appEnvironment(env), inputs.hideOutputs);
+      const cdk = CdkToolkit.lazy(session, log, appEnvironment(env), {
+        hideOutputs: inputs.hideOutputs,
+        ...(inputs.pollIntervalMs === undefined ? {} : { pollIntervalMs: inputs.pollIntervalMs }),
+      });
       const outcome = await deploy(
         {
           inputs,
