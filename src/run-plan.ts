@@ -5,6 +5,7 @@ import { ShellCommandRunner } from './adapters/command-runner.js';
 import type { RunContext } from './adapters/github-context.js';
 import { JUnitReader } from './adapters/junit-reader.js';
 import { OctokitGitHub } from './adapters/octokit-github.js';
+import { SsmStateStore } from './adapters/ssm-state-store.js';
 import { systemClock } from './adapters/system-clock.js';
 import { escapeText } from './domain/markdown.js';
 import type { Plan } from './domain/plan.js';
@@ -52,6 +53,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
     ...(context.runUrl === undefined ? {} : { runUrl: context.runUrl }),
   });
   const stacks = new CloudFormationStacks(session, clock);
+  const state = new SsmStateStore(session, context.repository);
   const links = {
     ...(context.runUrl === undefined ? {} : { runUrl: context.runUrl }),
     repositoryUrl: context.repositoryUrl,
@@ -60,7 +62,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
   const destroyEnvironment = (pullRequest: number) =>
     destroy(
       { repository: context.repository, pullRequest, environment: environment as string, ...links },
-      { log, clock, step, stacks, reporter },
+      { log, clock, step, stacks, state, reporter },
     );
 
   switch (plan.kind) {
@@ -87,6 +89,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
           step,
           reporter,
           stacks,
+          state,
           cdk,
           runner: new ShellCommandRunner(clock),
           junit: new JUnitReader(),
@@ -117,7 +120,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
           comment: inputs.comment,
           ...(context.runUrl === undefined ? {} : { runUrl: context.runUrl }),
         },
-        { log, clock, step, stacks, github },
+        { log, clock, step, stacks, state, github },
       );
       return outcome.failure;
     }

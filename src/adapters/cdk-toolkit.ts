@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IIoHost, IoMessage, IoRequest, Toolkit } from '@aws-cdk/toolkit-lib';
 import { fingerprint } from '../domain/fingerprint.js';
+import { ssmResolvedParameters } from '../domain/template.js';
 import { DeployError, messageOf, SynthError } from '../errors.js';
 import type { DeploymentMethod } from '../inputs.js';
 import type {
@@ -279,6 +280,7 @@ async function readAssembly(directory: string): Promise<DirectoryAssembly> {
         .filter((dependency) => artifacts[dependency]?.type === 'aws:cloudformation:stack')
         .map(nameOf),
       fingerprint: fingerprint({ template, tags: artifact.properties?.tags ?? {}, assets }),
+      ssmParameters: ssmResolvedParameters(template),
     });
     artifactIds.set(name, id);
     selectors.set(name, artifact.displayName ?? id);

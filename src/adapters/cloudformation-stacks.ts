@@ -3,6 +3,7 @@ import {
   DeleteStackCommand,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
+  GetTemplateCommand,
   paginateDescribeStacks,
   type Stack,
   type StackEvent,
@@ -70,6 +71,19 @@ export class CloudFormationStacks implements StacksPort {
         return toInfo(stack);
       }
       await this.clock.sleep(this.pollMs);
+    }
+  }
+
+  async template(name: string): Promise<string | undefined> {
+    try {
+      // Original: the template as deployed, before transforms (CDK templates have none).
+      const response = await this.client.send(
+        new GetTemplateCommand({ StackName: name, TemplateStage: 'Original' }),
+      );
+      return response.TemplateBody;
+    } catch (error) {
+      if (isMissingStack(error)) return undefined;
+      throw error;
     }
   }
 

@@ -4,7 +4,7 @@ import type { CleanupReport, EnvironmentReport, SweptEnvironment } from '../doma
 import { groupByEnvironment, staleReasons } from '../domain/staleness.js';
 import { renderCleanupSummary } from '../domain/summary.js';
 import { messageOf } from '../errors.js';
-import type { Clock, GitHubPort, Log, StacksPort, StepPort } from '../ports.js';
+import type { Clock, GitHubPort, Log, StacksPort, StateStore, StepPort } from '../ports.js';
 import { createdAtOf, deleteStacks } from './delete-stacks.js';
 import { mapLimit } from './map-limit.js';
 
@@ -26,6 +26,8 @@ export interface CleanupPorts {
   readonly step: StepPort;
   readonly stacks: StacksPort;
   readonly github: GitHubPort | undefined;
+  /** The environments' state, deleted with their stacks. */
+  readonly state?: StateStore;
 }
 
 /**
@@ -80,6 +82,11 @@ export async function cleanup(
       try {
         const deletion = await deleteStacks(ports.stacks, environment.stacks, log);
         const failed = deletion.stacks.some((stack) => stack.outcome !== 'deleted');
+        if (!failed) {
+          await ports.state?.delete(environment.environment).catch((error: unknown) => {
+            log.warning(`prenv's state of ${environment.environment} is left: ${messageOf(error)}`);
+          });
+        }
         await announce(environment.environment, environment.pullRequest, deletion, createdAt, request, ports);
         return {
           ...base,

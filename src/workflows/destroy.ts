@@ -1,7 +1,8 @@
-import { isoSeconds, ownedByPullRequest, TAG } from '../domain/ownership.js';
+import { isoSeconds, LEGACY_TAG, ownedByPullRequest } from '../domain/ownership.js';
 import type { EnvironmentReport } from '../domain/report.js';
+import { lastSha } from '../domain/state.js';
 import { messageOf } from '../errors.js';
-import type { Clock, Log, StackInfo, StacksPort, StepPort } from '../ports.js';
+import type { Clock, Log, StackInfo, StacksPort, StateStore, StepPort } from '../ports.js';
 import { createdAtOf, deleteStacks } from './delete-stacks.js';
 import type { Reporter } from './reporter.js';
 import { saveRunState } from './run-state.js';
@@ -21,6 +22,8 @@ export interface DestroyPorts {
   readonly clock: Clock;
   readonly step: StepPort;
   readonly stacks: StacksPort;
+  /** The environment's state: read for the last commit, deleted once no stack is left. */
+  readonly state: StateStore;
   readonly reporter: Reporter;
 }
 
@@ -69,14 +72,16 @@ export async function destroy(
     pullRequest: request.pullRequest,
     stacks: owned.map((stack) => stack.name),
   });
+  const state = await ports.state.read(request.environment).catch(() => undefined);
   const deletion = await log.group('Delete stacks', () => deleteStacks(ports.stacks, owned, log));
   saveRunState(ports.step, { phase: 'done' });
   const createdAt = createdAtOf(owned);
   const left = deletion.stacks.filter((stack) => stack.outcome !== 'deleted');
-  // The commit the environment was last deployed at.
-  const sha = owned
-    .map((stack) => stack.tags[TAG.sha])
-    .find((value): value is string => value !== undefined && /^[0-9a-f]{7,40}$/.test(value));
+  if (left.length === 0) await deleteState(request.environment, ports);
+  // The commit the environment was last deployed at (prenv 0.1.0 kept it in a stack tag).
+  const sha = [lastSha(state), ...owned.map((stack) => stack.tags[LEGACY_TAG.sha])].find(
+    (value): value is string => value !== undefined && /^[0-9a-f]{7,40}$/.test(value),
+  );
   const report: EnvironmentReport = {
     state: left.length > 0 ? 'destroy-failed' : 'destroyed',
     environment: request.environment,
@@ -112,4 +117,15 @@ export async function destroy(
         }
       : {}),
   };
+}
+
+/** Deletes the environment's state; a failure is a warning, the stacks are what matters. */
+async function deleteState(environment: string, ports: DestroyPorts): Promise<void> {
+  try {
+    await ports.state.delete(environment);
+  } catch (error) {
+    ports.log.warning(
+      `The stacks are deleted, but prenv's state of ${environment} is not: ${messageOf(error)}`,
+    );
+  }
 }

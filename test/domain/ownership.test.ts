@@ -80,7 +80,6 @@ describe('ownershipTags', () => {
     repository: REPO,
     pullRequest: 42,
     environment: 'pr-42',
-    sha: 'c0ffee',
     now: NOW,
     ttlHours: 72,
   };
@@ -91,10 +90,19 @@ describe('ownershipTags', () => {
       'prenv:repository': REPO,
       'prenv:pull-request': '42',
       'prenv:environment': 'pr-42',
-      'prenv:sha': 'c0ffee',
       'prenv:expires-at': '2026-06-04T12:00:00Z',
       'prenv:created-at': '2026-06-01T12:00:00Z',
     });
+  });
+
+  it('writes no per-push fact (commit, fingerprint): the same tags on every push', () => {
+    const later = ownershipTags({
+      ...base,
+      now: new Date(NOW.getTime() + 3_600_000),
+      createdAt: '2026-06-01T12:00:00Z',
+      expiresAt: '2026-06-04T12:00:00Z',
+    });
+    expect(later).toEqual(ownershipTags(base));
   });
 
   it('keeps the creation time of an environment that already exists', () => {
