@@ -1,25 +1,10 @@
-/** What prenv reads from a CloudFormation template: its hash, and the parameters SSM resolves. */
-import { createHash } from 'node:crypto';
+/** What prenv reads from a CloudFormation template: the parameters SSM resolves. */
 
 /**
  * The marker toolkit-lib honours in a parameter's Description: "this SSM parameter does not make
  * the stack deploy again" (CDK's own BootstrapVersion parameter carries it).
  */
 export const SSM_NO_INVALIDATE = '[cdk:skip]';
-
-/**
- * A hash of a template as CloudFormation returns it. JSON is hashed in a canonical form (sorted
- * keys, no whitespace), so a template re-serialized by the service hashes the same.
- */
-export function templateHash(body: string): string {
-  let canonical = body;
-  try {
-    canonical = canonicalJson(JSON.parse(body));
-  } catch {
-    // Not JSON (a YAML template): hashed as it is.
-  }
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
-}
 
 /**
  * The template's parameters whose values CloudFormation resolves from SSM Parameter Store at each
@@ -42,15 +27,6 @@ export function ssmResolvedParameters(template: string): string[] {
       return type.startsWith('AWS::SSM::Parameter::') && !description.includes(SSM_NO_INVALIDATE);
     })
     .map(([name]) => name);
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (isObject(value)) {
-    const keys = Object.keys(value).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,6 +1,6 @@
+import { templateHash } from '../domain/fingerprint.js';
 import { describeOwner, LEGACY_TAG, ownerOf, ownershipTags, TAG } from '../domain/ownership.js';
 import { type EnvironmentState, emptyState, type StackState } from '../domain/state.js';
-import { templateHash } from '../domain/template.js';
 import { waveOf } from '../domain/waves.js';
 import { DeployError, messageOf, OwnershipError } from '../errors.js';
 import type { Assembly, StackInfo, StackToDeploy, SynthesizedStack } from '../ports.js';

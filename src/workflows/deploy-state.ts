@@ -1,6 +1,6 @@
+import { templateHash } from '../domain/fingerprint.js';
 import { isoSeconds } from '../domain/ownership.js';
 import { type EnvironmentState, withStack } from '../domain/state.js';
-import { templateHash } from '../domain/template.js';
 import { messageOf } from '../errors.js';
 import type { SynthesizedStack } from '../ports.js';
 import type { DeployPorts, DeployRequest } from './deploy-types.js';
