@@ -1,5 +1,5 @@
 import { templateHash } from '../domain/fingerprint.js';
-import { describeOwner, LEGACY_TAG, ownerOf, ownershipTags, TAG } from '../domain/ownership.js';
+import { describeOwner, keptExpiry, LEGACY_TAG, ownerOf, ownershipTags, TAG } from '../domain/ownership.js';
 import { type EnvironmentState, emptyState, type StackState } from '../domain/state.js';
 import { waveOf } from '../domain/waves.js';
 import { DeployError, messageOf, OwnershipError } from '../errors.js';
@@ -41,23 +41,19 @@ export async function planDeploy(
   const state = await readState(request, ports);
   const waves = waveOf(assembly.stacks);
   const now = ports.clock.now();
+  const { ttlHours } = request.inputs;
   // Tags must not change from push to push: an expiry is kept until less than half the TTL is
   // left, then renewed, so an open PR that keeps pushing is never swept.
-  const renewBefore = now.getTime() + (request.inputs.ttlHours * 3_600_000) / 2;
-  const keepExpiry = (tags: Readonly<Record<string, string>>) => {
-    const at = Date.parse(tags[TAG.expiresAt] ?? '');
-    return Number.isFinite(at) && at >= renewBefore ? tags[TAG.expiresAt] : undefined;
-  };
   const live = [...existing.values()];
   const createdAt = live.map((stack) => stack.tags[TAG.createdAt]).find((value) => value);
-  const sharedExpiry = latestOf(live.map((stack) => keepExpiry(stack.tags)));
+  const sharedExpiry = latestOf(live.map((stack) => keptExpiry(stack.tags, now, ttlHours)));
   const tagsFor = (expiresAt: string | undefined) =>
     ownershipTags({
       repository: request.repository,
       pullRequest: request.pullRequest,
       environment: request.environment,
       now,
-      ttlHours: request.inputs.ttlHours,
+      ttlHours,
       ...(createdAt === undefined ? {} : { createdAt }),
       ...(expiresAt === undefined ? {} : { expiresAt }),
     });
@@ -65,7 +61,7 @@ export async function planDeploy(
   for (const stack of assembly.stacks) {
     const wave = String(waves.get(stack.name) ?? 0);
     const current = existing.get(stack.name);
-    const check = { wave, renewBefore, recorded: state.stacks[stack.name] };
+    const check = { wave, now, ttlHours, recorded: state.stacks[stack.name] };
     const reason = current === undefined ? undefined : await whyDeploy(current, stack, check, ports);
     if (current !== undefined && reason === undefined) {
       record.setStack({ name: stack.name, outcome: 'unchanged', status: current.status });
@@ -74,7 +70,7 @@ export async function planDeploy(
     if (reason !== undefined) ports.log.info(`${stack.name}: deploying, ${reason}`);
     record.setStack({ name: stack.name, outcome: 'not-deployed' });
     // A new stack joins the environment's expiry; an existing one keeps its own until it renews.
-    const expiresAt = current === undefined ? sharedExpiry : keepExpiry(current.tags);
+    const expiresAt = current === undefined ? sharedExpiry : keptExpiry(current.tags, now, ttlHours);
     changed.push({ name: stack.name, tags: { ...tagsFor(expiresAt), [TAG.wave]: wave } });
   }
   return { existing, changed, tags: tagsFor(sharedExpiry), state };
@@ -98,11 +94,10 @@ async function readState(request: DeployRequest, ports: DeployPorts): Promise<En
 async function whyDeploy(
   current: StackInfo,
   stack: SynthesizedStack,
-  check: { wave: string; renewBefore: number; recorded: StackState | undefined },
+  check: { wave: string; now: Date; ttlHours: number; recorded: StackState | undefined },
   ports: DeployPorts,
 ): Promise<string | undefined> {
   const { recorded } = check;
-  const expiresAt = Date.parse(current.tags[TAG.expiresAt] ?? '');
   if (!SETTLED_OK.has(current.status)) return `it is ${current.status}`;
   if (LEGACY_TAG.sha in current.tags || LEGACY_TAG.fingerprint in current.tags) {
     return 'once, to drop the per-push tags prenv 0.1.0 wrote';
@@ -110,7 +105,7 @@ async function whyDeploy(
   if (recorded === undefined) return 'prenv has no record of what it deployed there';
   if (recorded.fingerprint !== stack.fingerprint) return 'it changed';
   if (current.tags[TAG.wave] !== check.wave) return 'its dependency order changed';
-  if (!Number.isFinite(expiresAt) || expiresAt < check.renewBefore) return 'to renew its expiry';
+  if (keptExpiry(current.tags, check.now, check.ttlHours) === undefined) return 'to renew its expiry';
   if ((stack.ssmParameters ?? []).length > 0) {
     return `its template resolves SSM parameters at each deploy (${stack.ssmParameters?.join(', ')})`;
   }
