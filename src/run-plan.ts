@@ -6,6 +6,7 @@ import type { RunContext } from './adapters/github-context.js';
 import { JUnitReader } from './adapters/junit-reader.js';
 import { OctokitGitHub } from './adapters/octokit-github.js';
 import { S3Buckets } from './adapters/s3-buckets.js';
+import { SsmStateStore } from './adapters/ssm-state-store.js';
 import { systemClock } from './adapters/system-clock.js';
 import { isWithheld } from './domain/env-names.js';
 import { escapeText } from './domain/markdown.js';
@@ -58,6 +59,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
   });
   const stacks = new CloudFormationStacks(session, clock, inputs.pollIntervalMs);
   const buckets = new S3Buckets(session, env);
+  const state = new SsmStateStore(session, context.repository);
   const links = {
     ...(context.runUrl === undefined ? {} : { runUrl: context.runUrl }),
     repositoryUrl: context.repositoryUrl,
@@ -66,7 +68,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
   const destroyEnvironment = (pullRequest: number) =>
     destroy(
       { repository: context.repository, pullRequest, environment: environment as string, ...links },
-      { log, clock, step, stacks, reporter, buckets },
+      { log, clock, step, stacks, state, reporter, buckets },
     );
 
   switch (plan.kind) {
@@ -96,6 +98,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
           step,
           reporter,
           stacks,
+          state,
           cdk,
           runner: new ShellCommandRunner(clock),
           junit: new JUnitReader(),
@@ -132,7 +135,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
           comment: inputs.comment,
           ...(context.runUrl === undefined ? {} : { runUrl: context.runUrl }),
         },
-        { log, clock, step, stacks, github, buckets },
+        { log, clock, step, stacks, state, github, buckets },
       );
       return outcome.failure;
     }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { IIoHost, IoMessage, IoRequest, Toolkit } from '@aws-cdk/toolkit-lib';
 import { fingerprint } from '../domain/fingerprint.js';
 import { valuesToMask } from '../domain/hidden-outputs.js';
+import { ssmResolvedParameters } from '../domain/template.js';
 import { DeployError, messageOf, SynthError } from '../errors.js';
 import type { DeploymentMethod } from '../inputs.js';
 import type {
@@ -319,6 +320,7 @@ async function readAssembly(directory: string): Promise<DirectoryAssembly> {
         .filter((dependency) => artifacts[dependency]?.type === 'aws:cloudformation:stack')
         .map(nameOf),
       fingerprint: fingerprint({ template, tags: artifact.properties?.tags ?? {}, assets }),
+      ssmParameters: ssmResolvedParameters(template),
     });
     artifactIds.set(name, id);
     selectors.set(name, artifact.displayName ?? id);

@@ -4,6 +4,7 @@ import {
   DescribeStackEventsCommand,
   DescribeStackResourcesCommand,
   DescribeStacksCommand,
+  GetTemplateCommand,
   paginateDescribeStacks,
   type Stack,
   type StackEvent,
@@ -73,6 +74,19 @@ export class CloudFormationStacks implements StacksPort {
         return toInfo(stack);
       }
       await this.clock.sleep(this.pollMs);
+    }
+  }
+
+  async template(name: string): Promise<string | undefined> {
+    try {
+      // Original: the template as deployed, before transforms (CDK templates have none).
+      const response = await this.client.send(
+        new GetTemplateCommand({ StackName: name, TemplateStage: 'Original' }),
+      );
+      return response.TemplateBody;
+    } catch (error) {
+      if (isMissingStack(error)) return undefined;
+      throw error;
     }
   }
 

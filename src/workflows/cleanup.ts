@@ -5,7 +5,7 @@ import { describeRetained, retainedResources } from '../domain/retained.js';
 import { groupByEnvironment, staleReasons } from '../domain/staleness.js';
 import { renderCleanupSummary } from '../domain/summary.js';
 import { messageOf } from '../errors.js';
-import type { BucketsPort, Clock, GitHubPort, Log, StacksPort, StepPort } from '../ports.js';
+import type { BucketsPort, Clock, GitHubPort, Log, StacksPort, StateStore, StepPort } from '../ports.js';
 import { createdAtOf, deleteStacks } from './delete-stacks.js';
 import { mapLimit } from './map-limit.js';
 
@@ -31,6 +31,8 @@ export interface CleanupPorts {
   readonly github: GitHubPort | undefined;
   /** Empties a failed stack's own buckets before the delete is retried; none: no emptying. */
   readonly buckets?: BucketsPort;
+  /** The environments' state, deleted with their stacks. */
+  readonly state?: StateStore;
 }
 
 /**
@@ -104,6 +106,11 @@ export async function cleanup(
         const deletion = await deleteStacks(ports.stacks, environment.stacks, log, ports.buckets);
         const failed = deletion.stacks.some((stack) => stack.outcome === 'left-behind');
         const forced = deletion.stacks.some((stack) => stack.outcome === 'force-deleted');
+        if (!failed) {
+          await ports.state?.delete(environment.environment).catch((error: unknown) => {
+            log.warning(`prenv's state of ${environment.environment} is left: ${messageOf(error)}`);
+          });
+        }
         // Only a number GitHub returned as a pull request is told: a tag can name any issue.
         const pullRequest = pulls.get(environment.pullRequest ?? 0)?.exists
           ? environment.pullRequest
