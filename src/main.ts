@@ -31,7 +31,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<string | undefined> {
     awsRegion: env.AWS_REGION || env.AWS_DEFAULT_REGION,
   });
   const context = await readRunContext(env);
-  const plan = planRun(inputs.mode, context.event, inputs.pullRequest);
+  const plan = planRun(inputs.mode, context.event, inputs.pullRequest, inputs.requireLabel);
   if (plan.kind === 'skip') {
     log.notice(plan.reason);
     await step

@@ -173,6 +173,8 @@ export interface PullRequestState {
   readonly state: 'open' | 'closed';
   readonly merged: boolean;
   readonly headSha: string;
+  /** The names of the labels it carries now. */
+  readonly labels: readonly string[];
 }
 
 /** GitHub deployment status states prenv uses. */

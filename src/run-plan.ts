@@ -13,6 +13,7 @@ import type { AwsSession } from './ports.js';
 import { cleanup } from './workflows/cleanup.js';
 import { deploy, WITHHELD } from './workflows/deploy.js';
 import { destroy } from './workflows/destroy.js';
+import { gateOnLabel } from './workflows/label-gate.js';
 import { Reporter } from './workflows/reporter.js';
 
 /** What the first half of main decided. */
@@ -62,6 +63,34 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
       { repository: context.repository, pullRequest, environment: environment as string, ...links },
       { log, clock, step, stacks, reporter },
     );
+
+  if ((plan.kind === 'deploy' || plan.kind === 'destroy') && plan.requireLabel !== undefined) {
+    // parseInputs refuses require-label without a token, so github is there.
+    if (github === undefined) throw new Error('require-label needs github-token');
+    const gate = await gateOnLabel(
+      {
+        repository: context.repository,
+        pullRequest: plan.pullRequest,
+        label: plan.requireLabel,
+        wants: plan.kind,
+      },
+      { github, stacks, log },
+    );
+    if (gate.run === 'nothing') {
+      log.notice(gate.reason);
+      step.setOutput('stacks', '[]');
+      step.setOutput('test-result', 'skipped');
+      await step
+        .appendSummary(`### prenv: nothing to do\n\n${escapeText(gate.reason)}\n`)
+        .catch(() => undefined);
+      return undefined;
+    }
+    if (gate.run === 'destroy' && plan.kind === 'deploy') {
+      const outcome = await destroyEnvironment(plan.pullRequest);
+      await reporter.summarize(outcome.report);
+      return outcome.failure;
+    }
+  }
 
   switch (plan.kind) {
     case 'deploy': {

@@ -4,16 +4,33 @@ import type { GitHubEvent } from './event.js';
 
 /** What this run will do, decided from the mode and the event alone. */
 export type Plan =
-  | { readonly kind: 'deploy'; readonly pullRequest: number; readonly sha: string }
-  | { readonly kind: 'destroy'; readonly pullRequest: number }
+  | {
+      readonly kind: 'deploy';
+      readonly pullRequest: number;
+      readonly sha: string;
+      /** Deploy only if the PR carries this label when the run starts (require-label). */
+      readonly requireLabel?: string;
+    }
+  | {
+      readonly kind: 'destroy';
+      readonly pullRequest: number;
+      /** Destroy only if the PR no longer carries this label when the run starts (require-label). */
+      readonly requireLabel?: string;
+    }
   | { readonly kind: 'cleanup' }
   | { readonly kind: 'skip'; readonly reason: string };
 
 const DEPLOY_ACTIONS = ['opened', 'synchronize', 'reopened'];
 const PR_EVENTS = ['pull_request', 'pull_request_target'];
+const LABEL_ACTIONS = ['labeled', 'unlabeled'];
 
 /** Decides deploy, destroy, cleanup or skip; throws PlanError when the event cannot be handled. */
-export function planRun(mode: Mode, event: GitHubEvent, pullRequestInput?: number): Plan {
+export function planRun(
+  mode: Mode,
+  event: GitHubEvent,
+  pullRequestInput?: number,
+  requireLabel?: string,
+): Plan {
   const pr = event.pullRequest;
   if (pr !== undefined && pr.headRepository !== event.repository && mode !== 'cleanup') {
     return {
@@ -42,11 +59,11 @@ export function planRun(mode: Mode, event: GitHubEvent, pullRequestInput?: numbe
             'or set mode to deploy or destroy explicitly.',
         );
       }
-      return autoPlan(event, number);
+      return autoPlan(event, number, requireLabel);
   }
 }
 
-function autoPlan(event: GitHubEvent, number: number | undefined): Plan {
+function autoPlan(event: GitHubEvent, number: number | undefined, requireLabel?: string): Plan {
   if (event.name === 'workflow_dispatch' || event.name === 'schedule') return { kind: 'cleanup' };
   const pr = event.pullRequest;
   if (!PR_EVENTS.includes(event.name) || pr === undefined || number === undefined) {
@@ -57,13 +74,39 @@ function autoPlan(event: GitHubEvent, number: number | undefined): Plan {
     );
   }
   if (event.action === 'closed') return { kind: 'destroy', pullRequest: number };
+  const gate = requireLabel === undefined ? {} : { requireLabel };
+  if (requireLabel !== undefined && LABEL_ACTIONS.includes(event.action ?? '')) {
+    return labelPlan(event, number, requireLabel);
+  }
   if (event.action !== undefined && DEPLOY_ACTIONS.includes(event.action)) {
-    return { kind: 'deploy', pullRequest: number, sha: pr.headSha };
+    return { kind: 'deploy', pullRequest: number, sha: pr.headSha, ...gate };
   }
   return {
     kind: 'skip',
     reason: `pull_request ${event.action ?? '(no action)'} needs no environment change; prenv acts on opened, synchronize, reopened and closed.`,
   };
+}
+
+/**
+ * labeled with require-label deploys, unlabeled destroys, other labels change nothing. Both carry the
+ * label, so that the labels the PR has when the run starts decide (a re-run replays an old payload).
+ */
+function labelPlan(event: GitHubEvent, number: number, requireLabel: string): Plan {
+  if (event.label === undefined || !sameLabel(event.label, requireLabel)) {
+    return {
+      kind: 'skip',
+      reason:
+        `pull_request ${event.action} of the label "${event.label ?? '(none)'}" needs no environment change; ` +
+        `prenv acts on the require-label "${requireLabel}" only.`,
+    };
+  }
+  if (event.action === 'unlabeled') return { kind: 'destroy', pullRequest: number, requireLabel };
+  return { kind: 'deploy', pullRequest: number, sha: event.pullRequest?.headSha ?? event.sha, requireLabel };
+}
+
+/** GitHub label names are unique regardless of case, so they compare so. */
+export function sameLabel(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }
 
 function needsPullRequest(mode: string, event: GitHubEvent): string {

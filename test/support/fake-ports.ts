@@ -345,9 +345,9 @@ export class FakeGitHub implements GitHubPort {
 
   constructor(private readonly journal?: Journal) {}
 
-  /** Adds an open (or closed) PR. */
-  withPull(number: number, state: 'open' | 'closed' = 'open', merged = false): this {
-    this.pulls.set(number, { number, state, merged, headSha: `sha-${number}` });
+  /** Adds an open (or closed) PR, carrying `labels`. */
+  withPull(number: number, state: 'open' | 'closed' = 'open', merged = false, labels: string[] = []): this {
+    this.pulls.set(number, { number, state, merged, headSha: `sha-${number}`, labels });
     return this;
   }
 
