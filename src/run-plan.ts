@@ -146,7 +146,19 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
           comment: inputs.comment,
           ...(context.runUrl === undefined ? {} : { runUrl: context.runUrl }),
         },
-        { log, clock, step, stacks, github },
+        {
+          log,
+          clock,
+          step,
+          stacks,
+          // Credentials are global: one CloudFormation client per region swept, from the same session.
+          regions: inputs.regions.map((region) => ({
+            region,
+            stacks:
+              region === session.region ? stacks : new CloudFormationStacks({ ...session, region }, clock),
+          })),
+          github,
+        },
       );
       return outcome.failure;
     }

@@ -1,12 +1,13 @@
 import { markerFor, renderComment } from '../domain/comment.js';
 import { isoSeconds, ownedByRepository } from '../domain/ownership.js';
-import type { CleanupReport, EnvironmentReport, SweptEnvironment } from '../domain/report.js';
+import type { CleanupReport, EnvironmentReport, RegionSweep, SweptEnvironment } from '../domain/report.js';
 import { groupByEnvironment, staleReasons } from '../domain/staleness.js';
 import { renderCleanupSummary } from '../domain/summary.js';
 import { messageOf } from '../errors.js';
 import type { Clock, GitHubPort, Log, StacksPort, StepPort } from '../ports.js';
 import { createdAtOf, deleteStacks } from './delete-stacks.js';
 import { mapLimit } from './map-limit.js';
+import { type PullRequestStates, pullRequestStates } from './pull-request-states.js';
 
 /** What the sweep needs. */
 export interface CleanupRequest {
@@ -15,8 +16,16 @@ export interface CleanupRequest {
   /** Whether to update the swept PRs' comments. */
   readonly comment: boolean;
   readonly runUrl?: string;
-  /** Environments deleted at once. @default 4 */
+  /** Environments deleted at once, in each region. @default 4 */
   readonly concurrency?: number;
+  /** Regions swept at once. @default 2 */
+  readonly regionConcurrency?: number;
+}
+
+/** CloudFormation in one region. */
+export interface RegionStacks {
+  readonly region: string;
+  readonly stacks: StacksPort;
 }
 
 /** The ports cleanup uses. */
@@ -24,8 +33,18 @@ export interface CleanupPorts {
   readonly log: Log;
   readonly clock: Clock;
   readonly step: StepPort;
+  /** CloudFormation of the one region swept when `regions` is not given. */
   readonly stacks: StacksPort;
+  /** Every region to sweep, each with its CloudFormation; replaces `stacks`. */
+  readonly regions?: readonly RegionStacks[];
   readonly github: GitHubPort | undefined;
+}
+
+/** One region's part of the sweep. */
+interface RegionResult {
+  readonly swept: readonly SweptEnvironment[];
+  readonly kept: number;
+  readonly error?: string;
 }
 
 /**
@@ -38,16 +57,101 @@ export async function cleanup(
   ports: CleanupPorts,
 ): Promise<{ report: CleanupReport; failure?: string }> {
   const { log, clock } = ports;
+  const { swept, kept, regionSweeps } = await sweepRegions(request, ports);
+  const report: CleanupReport = {
+    repository: request.repository,
+    dryRun: request.dryRun,
+    environments: swept,
+    kept,
+    updatedAt: isoSeconds(clock.now()),
+    ...(request.runUrl === undefined ? {} : { runUrl: request.runUrl }),
+    ...(regionSweeps.length === 0 ? {} : { regions: regionSweeps }),
+  };
+  ports.step.setOutput('environment', '');
+  ports.step.setOutput(
+    'stacks',
+    JSON.stringify(
+      swept.flatMap((environment) =>
+        environment.stacks.filter((stack) => stack.outcome !== 'left-behind').map((stack) => stack.name),
+      ),
+    ),
+  );
+  ports.step.setOutput('outputs', '{}');
+  ports.step.setOutput('url', '');
+  ports.step.setOutput('test-result', 'skipped');
+  await ports.step.appendSummary(renderCleanupSummary(report)).catch((error: unknown) => {
+    log.warning(`Could not write the job summary: ${messageOf(error)}`);
+  });
+  const several = regionSweeps.length > 1;
+  const problems = [
+    ...regionSweeps.flatMap((sweep) =>
+      sweep.error === undefined ? [] : [`${sweep.region} (${sweep.error})`],
+    ),
+    ...swept
+      .filter((environment) => environment.result === 'failed')
+      .map(
+        (environment) =>
+          `${environment.environment}${several && environment.region ? ` in ${environment.region}` : ''} (${environment.error})`,
+      ),
+  ];
+  return {
+    report,
+    ...(problems.length > 0 ? { failure: `Cleanup could not delete ${problems.join('; ')}` } : {}),
+  };
+}
+
+/** Sweeps each region, a few at once; a PR's state is asked once for all of them. */
+async function sweepRegions(request: CleanupRequest, ports: CleanupPorts) {
+  const regions: readonly { region?: string; stacks: StacksPort }[] = ports.regions ?? [
+    { stacks: ports.stacks },
+  ];
+  const prStates: PullRequestStates = new Map();
+  const results = await mapLimit(
+    regions,
+    request.regionConcurrency ?? 2,
+    async ({ region, stacks }): Promise<RegionResult> => {
+      const sweep = () => sweepRegion(request, { ...ports, stacks }, prStates, region);
+      if (region === undefined || regions.length === 1) return sweep();
+      // One region failing (not enabled for the account, throttled) must not stop the others.
+      try {
+        return await ports.log.group(`Sweep ${region}`, sweep);
+      } catch (error) {
+        ports.log.error(`Could not sweep ${region}: ${messageOf(error)}`);
+        return { swept: [], kept: 0, error: messageOf(error) };
+      }
+    },
+  );
+  const regionSweeps: RegionSweep[] = regions.flatMap(({ region }, index) => {
+    const result = results[index];
+    if (region === undefined || result === undefined) return [];
+    return [{ region, kept: result.kept, ...(result.error === undefined ? {} : { error: result.error }) }];
+  });
+  return {
+    swept: results.flatMap((result) => result.swept),
+    kept: results.reduce((sum, result) => sum + result.kept, 0),
+    regionSweeps,
+  };
+}
+
+/** Sweeps one region: lists its stacks, judges its environments, deletes the stale ones. */
+async function sweepRegion(
+  request: CleanupRequest,
+  ports: CleanupPorts,
+  prStates: PullRequestStates,
+  region: string | undefined,
+): Promise<RegionResult> {
+  const { log, clock } = ports;
   const now = clock.now();
   const owned = (await ports.stacks.list()).filter((stack) =>
     ownedByRepository(stack.tags, request.repository),
   );
   const environments = groupByEnvironment(owned);
   log.info(
-    `${owned.length} stack(s) in ${environments.length} environment(s) belong to ${request.repository}`,
+    `${owned.length} stack(s) in ${environments.length} environment(s) belong to ${request.repository}` +
+      (region === undefined ? '' : ` in ${region}`),
   );
 
-  const prOpen = await pullRequestStates(environments, ports);
+  const prOpen = await pullRequestStates(environments, ports, prStates);
   const stale = environments
     .map((environment) => ({
       environment,
@@ -62,6 +166,7 @@ export async function cleanup(
     async ({ environment, reasons }): Promise<SweptEnvironment> => {
       const createdAt = createdAtOf(environment.stacks);
       const base = {
+        ...(region === undefined ? {} : { region }),
         environment: environment.environment,
         ...(environment.pullRequest === undefined ? {} : { pullRequest: environment.pullRequest }),
         reasons,
@@ -102,67 +207,7 @@ export async function cleanup(
     },
   );
 
-  const report: CleanupReport = {
-    repository: request.repository,
-    dryRun: request.dryRun,
-    environments: swept,
-    kept,
-    updatedAt: isoSeconds(clock.now()),
-    ...(request.runUrl === undefined ? {} : { runUrl: request.runUrl }),
-  };
-  ports.step.setOutput('environment', '');
-  ports.step.setOutput(
-    'stacks',
-    JSON.stringify(
-      swept.flatMap((environment) =>
-        environment.stacks.filter((stack) => stack.outcome !== 'left-behind').map((stack) => stack.name),
-      ),
-    ),
-  );
-  ports.step.setOutput('outputs', '{}');
-  ports.step.setOutput('url', '');
-  ports.step.setOutput('test-result', 'skipped');
-  await ports.step.appendSummary(renderCleanupSummary(report)).catch((error: unknown) => {
-    log.warning(`Could not write the job summary: ${messageOf(error)}`);
-  });
-  const failed = swept.filter((environment) => environment.result === 'failed');
-  return {
-    report,
-    ...(failed.length > 0
-      ? {
-          failure: `Cleanup could not delete ${failed.map((environment) => `${environment.environment} (${environment.error})`).join('; ')}`,
-        }
-      : {}),
-  };
-}
-
-/** Asks GitHub once per distinct PR number whether it is open; a PR that does not exist counts as closed. */
-async function pullRequestStates(
-  environments: readonly { pullRequest?: number }[],
-  ports: CleanupPorts,
-): Promise<Map<number, boolean | undefined>> {
-  const numbers = [...new Set(environments.map((environment) => environment.pullRequest ?? 0))].filter(
-    (n) => n > 0,
-  );
-  const states = new Map<number, boolean | undefined>();
-  if (ports.github === undefined) {
-    if (numbers.length > 0)
-      ports.log.warning('No github-token: cleanup can only judge environments by their TTL.');
-    return states;
-  }
-  const github = ports.github;
-  await mapLimit(numbers, 8, async (number) => {
-    try {
-      const pr = await github.pullRequest(number);
-      states.set(number, pr?.state === 'open');
-    } catch (error) {
-      ports.log.warning(
-        `Could not read PR #${number}; judging its environment by TTL only: ${messageOf(error)}`,
-      );
-      states.set(number, undefined);
-    }
-  });
-  return states;
+  return { swept, kept };
 }
 
 /** Best effort: the swept PR's comment and deployment say the environment is gone. */
