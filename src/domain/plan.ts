@@ -14,7 +14,7 @@ export type Plan =
   | {
       readonly kind: 'destroy';
       readonly pullRequest: number;
-      /** Destroy only if the PR no longer carries this label when the run starts (require-label). */
+      /** Destroy only if the PR is closed or no longer carries this label when the run starts, and has stacks. */
       readonly requireLabel?: string;
     }
   | { readonly kind: 'cleanup' }
@@ -73,8 +73,9 @@ function autoPlan(event: GitHubEvent, number: number | undefined, requireLabel?:
         'Run prenv on those events, or set mode to deploy, destroy or cleanup explicitly.',
     );
   }
-  if (event.action === 'closed') return { kind: 'destroy', pullRequest: number };
   const gate = requireLabel === undefined ? {} : { requireLabel };
+  // With require-label, closed destroys what exists, and posts nothing for a PR that never had an environment.
+  if (event.action === 'closed') return { kind: 'destroy', pullRequest: number, ...gate };
   if (requireLabel !== undefined && LABEL_ACTIONS.includes(event.action ?? '')) {
     return labelPlan(event, number, requireLabel);
   }

@@ -13,30 +13,34 @@ export interface LabelGateRequest {
   readonly repository: string;
   readonly pullRequest: number;
   readonly label: string;
-  /** What the event asked for: deploy (opened, synchronize, reopened, labeled) or destroy (unlabeled). */
+  /** What the event asked for: deploy (opened, synchronize, reopened, labeled) or destroy (unlabeled, closed). */
   readonly wants: 'deploy' | 'destroy';
 }
 
 /**
  * Decides from the labels the PR carries now (never the event's, which a re-run replays) whether
- * the run deploys, destroys or does nothing: with the label the PR may have an environment; without
- * it, an environment that exists anyway is destroyed, and none is created.
+ * the run deploys, destroys or does nothing: an open PR with the label may have an environment;
+ * otherwise an environment that exists anyway is destroyed, and none is created or reported.
  */
 export async function gateOnLabel(
   request: LabelGateRequest,
   ports: { readonly github: GitHubPort; readonly stacks: StacksPort; readonly log: Log },
 ): Promise<LabelGate> {
   const { pullRequest, label } = request;
-  let labels: readonly string[];
+  let carries: boolean;
+  let closed = false;
   try {
-    labels = (await ports.github.pullRequest(pullRequest))?.labels ?? [];
+    const pr = await ports.github.pullRequest(pullRequest);
+    closed = pr?.state !== 'open';
+    carries = !closed && (pr?.labels ?? []).some((name) => sameLabel(name, label));
   } catch (error) {
-    throw new PrenvError(
-      `Could not read the labels of PR #${pullRequest} to check require-label "${label}": ${messageOf(error)}`,
-      { cause: error },
-    );
+    const reason = `Could not read the labels of PR #${pullRequest} to check require-label "${label}": ${messageOf(error)}`;
+    // Without the labels nothing is deployed, but what exists is still destroyed when asked.
+    if (request.wants === 'deploy') throw new PrenvError(reason, { cause: error });
+    ports.log.warning(reason);
+    carries = false;
   }
-  if (labels.some((name) => sameLabel(name, label))) {
+  if (carries) {
     if (request.wants === 'deploy') return { run: 'deploy' };
     return {
       run: 'nothing',
@@ -46,16 +50,15 @@ export async function gateOnLabel(
   const owned = (await ports.stacks.list()).filter((stack) =>
     ownedByPullRequest(stack.tags, request.repository, pullRequest),
   );
+  const why = closed ? 'is closed' : `does not carry the label "${label}" (require-label)`;
   if (owned.length > 0) {
-    ports.log.notice(
-      `PR #${pullRequest} does not carry the label "${label}" (require-label): destroying its environment.`,
-    );
+    ports.log.notice(`PR #${pullRequest} ${why}: destroying its environment.`);
     return { run: 'destroy' };
   }
   return {
     run: 'nothing',
-    reason:
-      `PR #${pullRequest} does not carry the label "${label}" (require-label), so it has no environment; ` +
-      `nothing was deployed. Add the label to deploy one.`,
+    reason: closed
+      ? `PR #${pullRequest} is closed and has no environment; nothing was done.`
+      : `PR #${pullRequest} ${why}, so it has no environment; nothing was deployed. Add the label to deploy one.`,
   };
 }

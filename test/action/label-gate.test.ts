@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pullRequestNumber } from '../fixtures/events.js';
 import { type GitHubServer, startGitHubServer } from '../support/github-server.js';
 import { type Moto, startMoto } from '../support/moto.js';
 import { liveStackNames, plantStacks } from '../support/moto-stacks.js';
@@ -42,6 +43,18 @@ describe('require-label: an environment only while the PR carries the label', ()
     expect(result.outputs.stacks).toBe('[]');
     expect(await stacks()).toEqual([DECOY]);
     expect(github.comments(42)).toEqual([]);
+    expect(github.deployments()).toEqual([]);
+  });
+
+  it('closed without an environment: nothing destroyed, no comment (the PR never had one)', async () => {
+    github.addPull({ number: 43, state: 'closed' });
+    const result = await run({
+      event: 'pull-request-closed-unmerged',
+      eventOverrides: pullRequestNumber(43),
+    });
+    expect(result.exitCode, result.log).toBe(0);
+    expect(result.log).toContain('is closed and has no environment');
+    expect(github.comments(43)).toEqual([]);
     expect(github.deployments()).toEqual([]);
   });
 

@@ -229,10 +229,11 @@ describe('require-label', () => {
     },
   );
 
-  it('closed destroys whatever the labels', () => {
+  it('closed destroys whatever the labels (what exists; a PR that never had an environment gets no comment)', () => {
     expect(planRun('auto', event('pull-request-closed-merged'), undefined, LABEL)).toEqual({
       kind: 'destroy',
       pullRequest: 42,
+      requireLabel: LABEL,
     });
   });
 
