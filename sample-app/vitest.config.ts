@@ -13,7 +13,7 @@ export default defineConfig({
           // and re-importing aws-cdk-lib and the SDK per file doubled the suite's time.
           isolate: false,
           hookTimeout: 30_000,
-          exclude: ['test/e2e/**', 'test/deploy/**'],
+          exclude: ['test/e2e/**'],
         },
       },
       {
@@ -21,17 +21,9 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/e2e/support/emulator-event-delivery.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-        },
-      },
-      {
-        extends: true,
-        test: {
-          name: 'deploy',
-          include: ['test/deploy/**/*.test.ts'],
-          testTimeout: 300_000,
-          hookTimeout: 300_000,
         },
       },
     ],

@@ -73,6 +73,21 @@ export interface StackInfo {
   readonly outputs: readonly StackOutput[];
   readonly createdAt?: Date;
   readonly updatedAt?: Date;
+  /** EnableTerminationProtection: CloudFormation refuses DeleteStack while it is on. */
+  readonly terminationProtection?: boolean;
+  /** Set on a nested stack: the id of the stack that owns it (and deletes it). */
+  readonly parentId?: string;
+}
+
+/** One resource of a stack, as DescribeStackResources lists it. */
+export interface StackResource {
+  readonly logicalId: string;
+  readonly type: string;
+  /** The resource's physical id (a bucket's name), when it has one. */
+  readonly physicalId?: string;
+  /** e.g. CREATE_COMPLETE, DELETE_FAILED. */
+  readonly status: string;
+  readonly statusReason?: string;
 }
 
 /** CloudFormation, for what the CDK toolkit does not do: lookups, tags, deletes, root causes. */
@@ -87,6 +102,16 @@ export interface StacksPort {
   settle(id: string, timeoutMs: number): Promise<StackInfo | undefined>;
   /** The first failed resource of the stack's latest operation, from its events. */
   firstFailure(id: string): Promise<FailureCause | undefined>;
+  /** The stack's resources (DescribeStackResources). */
+  resources(id: string): Promise<StackResource[]>;
+  /** Turns termination protection off, so that DeleteStack is allowed. */
+  unprotect(id: string): Promise<void>;
+}
+
+/** S3, for the one thing prenv does there: emptying a bucket of its own stack before a delete. */
+export interface BucketsPort {
+  /** Deletes every object version and delete marker in the bucket; returns how many. */
+  empty(bucket: string): Promise<number>;
 }
 
 /** One stack of a synthesized app. */
@@ -193,8 +218,8 @@ export interface GitHubPort {
     id: number,
     status: { state: DeploymentState; environmentUrl?: string; logUrl?: string; description?: string },
   ): Promise<void>;
-  /** The most recent deployment id for the environment, if any. */
-  latestDeployment(environment: string): Promise<number | undefined>;
+  /** Every deployment id of the environment (all pages), newest first. */
+  deploymentIds(environment: string): Promise<number[]>;
 }
 
 /** Where the step's results go: outputs, job summary, state for the post step. */

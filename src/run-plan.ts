@@ -5,6 +5,7 @@ import { ShellCommandRunner } from './adapters/command-runner.js';
 import type { RunContext } from './adapters/github-context.js';
 import { JUnitReader } from './adapters/junit-reader.js';
 import { OctokitGitHub } from './adapters/octokit-github.js';
+import { S3Buckets } from './adapters/s3-buckets.js';
 import { systemClock } from './adapters/system-clock.js';
 import { escapeText } from './domain/markdown.js';
 import type { Plan } from './domain/plan.js';
@@ -53,6 +54,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
     ...(context.runUrl === undefined ? {} : { runUrl: context.runUrl }),
   });
   const stacks = new CloudFormationStacks(session, clock);
+  const buckets = new S3Buckets(session, env);
   const links = {
     ...(context.runUrl === undefined ? {} : { runUrl: context.runUrl }),
     repositoryUrl: context.repositoryUrl,
@@ -61,7 +63,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
   const destroyEnvironment = (pullRequest: number) =>
     destroy(
       { repository: context.repository, pullRequest, environment: environment as string, ...links },
-      { log, clock, step, stacks, reporter },
+      { log, clock, step, stacks, reporter, buckets },
     );
 
   if ((plan.kind === 'deploy' || plan.kind === 'destroy') && plan.requireLabel !== undefined) {
@@ -120,6 +122,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
           runner: new ShellCommandRunner(clock),
           junit: new JUnitReader(),
           github,
+          buckets,
         },
       );
       if (outcome.skipped !== undefined) {
@@ -151,12 +154,17 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
           clock,
           step,
           stacks,
-          // Credentials are global: one CloudFormation client per region swept, from the same session.
-          regions: inputs.regions.map((region) => ({
-            region,
-            stacks:
-              region === session.region ? stacks : new CloudFormationStacks({ ...session, region }, clock),
-          })),
+          buckets,
+          // Credentials are global: one CloudFormation and S3 client per region swept, from the same session.
+          regions: inputs.regions.map((region) =>
+            region === session.region
+              ? { region, stacks, buckets }
+              : {
+                  region,
+                  stacks: new CloudFormationStacks({ ...session, region }, clock),
+                  buckets: new S3Buckets({ ...session, region }, env),
+                },
+          ),
           github,
         },
       );

@@ -1,12 +1,13 @@
 import { App, type StackProps } from 'aws-cdk-lib';
-import { environmentName, NAME_CONTEXT, stackName } from './environment-name.js';
+import { NAME_CONTEXT, STAGE_CONTEXT, stackName, stageFrom } from './environment-name.js';
 import { InvoicesStack } from './invoices-stack.js';
 
-/** Builds the CDK app: one stack, `<prenv:name>-invoices`. */
+/** Builds the CDK app: one stack, `<prenv:name>-invoices`, or `production-invoices` with `-c stage=production`. */
 export function buildApp(app = new App()): App {
-  const name = environmentName(app.node.tryGetContext(NAME_CONTEXT));
-  new InvoicesStack(app, stackName(name), {
-    environmentName: name,
+  const stage = stageFrom(app.node.tryGetContext(STAGE_CONTEXT), app.node.tryGetContext(NAME_CONTEXT));
+  new InvoicesStack(app, stackName(stage.name), {
+    environmentName: stage.name,
+    production: stage.production,
     ...deploymentEnvironment(process.env),
   });
   return app;

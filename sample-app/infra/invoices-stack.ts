@@ -1,26 +1,47 @@
+import { readFileSync } from 'node:fs';
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { LambdaIntegration, RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
-import { EventBus } from 'aws-cdk-lib/aws-events';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { CfnRegistry, CfnSchema } from 'aws-cdk-lib/aws-eventschemas';
 import type { Construct } from 'constructs';
+import { EVENT_SOURCE, INVOICE_CREATED } from '../src/adapters/eventbridge-event-publisher.js';
 import { INVOICE_TABLE } from '../src/adapters/invoice-table-layout.js';
 import { ENV } from '../src/composition/composition-root.js';
-import { ApiFunction } from './api-function.js';
+import { type Release, ServiceFunction } from './service-function.js';
+
+/** The InvoiceCreated v1 contract the registry publishes, read at synth: the registry is the contract file. */
+export const INVOICE_CREATED_V1_CONTRACT = new URL(
+  '../contracts/events/invoice-created.v1.schema.json',
+  import.meta.url,
+);
 
 export interface InvoicesStackProps extends StackProps {
-  /** The environment name (`prenv:name`), prefix of every name. */
+  /** The environment name (`prenv:name`, or `production`), prefix of every name. */
   readonly environmentName: string;
+  /**
+   * Production releases each function by canary and keeps the table when the stack goes; a throwaway
+   * environment (a PR's, or local dev) releases all at once and deletes everything with the stack.
+   * @default false
+   */
+  readonly production?: boolean;
 }
 
-/** The invoicing service: a REST API over four functions, one table and one event bus. */
+/**
+ * The invoicing service: a REST API over four functions, one table, one event bus, the InvoiceCreated v1
+ * schema in the bus's schema registry, and a notifier that consumes InvoiceCreated.
+ */
 export class InvoicesStack extends Stack {
   constructor(scope: Construct, id: string, props: InvoicesStackProps) {
     super(scope, id, props);
+    const production = props.production ?? false;
+    const release: Release = production ? 'canary' : 'all-at-once';
 
     const table = new Table(this, 'Invoices', {
       partitionKey: { name: INVOICE_TABLE.partitionKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     const index = INVOICE_TABLE.customerIndex;
     table.addGlobalSecondaryIndex({
@@ -35,26 +56,65 @@ export class InvoicesStack extends Stack {
     const bus = new EventBus(this, 'Bus', { eventBusName: busName });
 
     const tableEnv = { [ENV.tableName]: table.tableName };
-    const create = new ApiFunction(this, 'CreateInvoice', {
+    const create = new ServiceFunction(this, 'CreateInvoice', {
       entry: 'create-invoice',
       environment: { ...tableEnv, [ENV.eventBusName]: busName },
-    }).function;
-    const get = new ApiFunction(this, 'GetInvoice', { entry: 'get-invoice', environment: tableEnv }).function;
-    const list = new ApiFunction(this, 'ListCustomerInvoices', {
+      release,
+    });
+    const get = new ServiceFunction(this, 'GetInvoice', {
+      entry: 'get-invoice',
+      environment: tableEnv,
+      release,
+    });
+    const list = new ServiceFunction(this, 'ListCustomerInvoices', {
       entry: 'list-customer-invoices',
       environment: tableEnv,
-    }).function;
-    const pay = new ApiFunction(this, 'MarkInvoicePaid', {
+      release,
+    });
+    const pay = new ServiceFunction(this, 'MarkInvoicePaid', {
       entry: 'mark-invoice-paid',
       environment: tableEnv,
-    }).function;
+      release,
+    });
+    const notify = new ServiceFunction(this, 'NotifyInvoiceCreated', {
+      entry: 'notify-invoice-created',
+      environment: {},
+      release,
+    });
 
-    // Least privilege: each function gets exactly the actions its repository calls make.
-    table.grant(create, 'dynamodb:PutItem');
-    bus.grantPutEventsTo(create);
-    table.grant(get, 'dynamodb:GetItem');
-    table.grant(list, 'dynamodb:Query');
-    table.grant(pay, 'dynamodb:GetItem', 'dynamodb:PutItem');
+    // Least privilege: each function gets exactly the actions its repository calls make (plus, from
+    // active tracing, sending its trace segments to X-Ray).
+    table.grant(create.function, 'dynamodb:PutItem');
+    bus.grantPutEventsTo(create.function);
+    table.grant(get.function, 'dynamodb:GetItem');
+    table.grant(list.function, 'dynamodb:Query');
+    table.grant(pay.function, 'dynamodb:GetItem', 'dynamodb:PutItem');
+
+    // The notifier subscribes to InvoiceCreated from this service on this bus (by name: see busName).
+    // Named, and output as a literal: Ref of a rule on a custom bus is `<bus>|<rule>`, not the name.
+    const ruleName = `${props.environmentName}-invoice-created-to-notifier`;
+    const invoiceCreated = new Rule(this, 'InvoiceCreatedToNotifier', {
+      ruleName,
+      eventBus: EventBus.fromEventBusName(this, 'BusByName', busName),
+      eventPattern: { source: [EVENT_SOURCE], detailType: [INVOICE_CREATED] },
+      targets: [new LambdaFunction(notify.target, { retryAttempts: 2 })],
+    });
+    invoiceCreated.node.addDependency(bus);
+
+    // The contract file, published as the registry's InvoiceCreated schema (named as EventBridge names
+    // discovered schemas: `<source>@<detail-type>`). A new version of the file is a new schema version.
+    const registry = new CfnRegistry(this, 'Schemas', {
+      registryName: busName,
+      description: `Events on the ${busName} bus`,
+    });
+    const schema = new CfnSchema(this, 'InvoiceCreatedSchema', {
+      registryName: busName,
+      schemaName: `${EVENT_SOURCE}@${INVOICE_CREATED}`,
+      type: 'JSONSchemaDraft4',
+      description: 'InvoiceCreated v1: contracts/events/invoice-created.v1.schema.json',
+      content: readFileSync(INVOICE_CREATED_V1_CONTRACT, 'utf8'),
+    });
+    schema.node.addDependency(registry);
 
     // cloudWatchRole: false, or API Gateway's account-wide role would be created and retained per PR.
     const api = new RestApi(this, 'Api', {
@@ -65,23 +125,27 @@ export class InvoicesStack extends Stack {
     const invoices = api.root.addResource('invoices');
     // RestApi's own `Endpoint` output would duplicate ApiUrl in every PR comment and env.
     api.node.tryRemoveChild('Endpoint');
-    invoices.addMethod('POST', new LambdaIntegration(create));
+    invoices.addMethod('POST', new LambdaIntegration(create.target));
     const invoice = invoices.addResource('{invoiceId}');
-    invoice.addMethod('GET', new LambdaIntegration(get));
-    invoice.addResource('payment').addMethod('POST', new LambdaIntegration(pay));
+    invoice.addMethod('GET', new LambdaIntegration(get.target));
+    invoice.addResource('payment').addMethod('POST', new LambdaIntegration(pay.target));
     api.root
       .addResource('customers')
       .addResource('{customerId}')
       .addResource('invoices')
-      .addMethod('GET', new LambdaIntegration(list));
+      .addMethod('GET', new LambdaIntegration(list.target));
 
     new CfnOutput(this, 'ApiUrl', { value: api.url });
     new CfnOutput(this, 'ApiId', { value: api.restApiId });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'EventBusName', { value: busName });
-    new CfnOutput(this, 'CreateInvoiceFunctionName', { value: create.functionName });
-    new CfnOutput(this, 'GetInvoiceFunctionName', { value: get.functionName });
-    new CfnOutput(this, 'ListCustomerInvoicesFunctionName', { value: list.functionName });
-    new CfnOutput(this, 'MarkInvoicePaidFunctionName', { value: pay.functionName });
+    // A literal, like the bus: moto accepts the registry's resource types but creates nothing for them.
+    new CfnOutput(this, 'SchemaRegistryName', { value: busName });
+    new CfnOutput(this, 'InvoiceCreatedRuleName', { value: ruleName });
+    new CfnOutput(this, 'CreateInvoiceFunctionName', { value: create.function.functionName });
+    new CfnOutput(this, 'GetInvoiceFunctionName', { value: get.function.functionName });
+    new CfnOutput(this, 'ListCustomerInvoicesFunctionName', { value: list.function.functionName });
+    new CfnOutput(this, 'MarkInvoicePaidFunctionName', { value: pay.function.functionName });
+    new CfnOutput(this, 'NotifyInvoiceCreatedFunctionName', { value: notify.function.functionName });
   }
 }

@@ -15,6 +15,7 @@ import type {
   SynthesizedStack,
   SynthRequest,
 } from '../ports.js';
+import { toolkitHttpOptions } from './aws-config.js';
 
 const STDERR_TAIL_LINES = 25;
 
@@ -22,7 +23,13 @@ interface ManifestArtifact {
   type: string;
   /** aws://ACCOUNT/REGION, with unknown-account / unknown-region when not pinned. */
   environment?: string;
-  properties?: { templateFile?: string; tags?: Record<string, string>; file?: string; stackName?: string };
+  properties?: {
+    templateFile?: string;
+    tags?: Record<string, string>;
+    file?: string;
+    stackName?: string;
+    terminationProtection?: boolean;
+  };
   dependencies?: string[];
   displayName?: string;
 }
@@ -114,6 +121,7 @@ export class CdkToolkit implements CdkPort {
           provider: async () => session.credentials,
           region: session.region,
         }),
+        ...toolkitHttpOptions(),
       },
     });
   }
@@ -161,7 +169,7 @@ export class CdkToolkit implements CdkPort {
   ): Promise<void> {
     if (!(assembly instanceof DirectoryAssembly)) throw new TypeError('assembly was not synthesized here');
     if (stacks.length === 0) return;
-    await writeTags(assembly, stacks);
+    await writeTags(assembly, stacks, this.log);
     const started = new Map<string, number>();
     let current: string | undefined;
     let assetsStarted: number | undefined;
@@ -286,14 +294,32 @@ async function readAssembly(directory: string): Promise<DirectoryAssembly> {
   return new DirectoryAssembly(directory, stacks, artifactIds, selectors);
 }
 
-/** Puts each stack's tags into the manifest, where the toolkit takes them from (keeping the app's own). */
-async function writeTags(assembly: DirectoryAssembly, stacks: readonly StackToDeploy[]): Promise<void> {
+/**
+ * Puts each stack's tags into the manifest, where the toolkit takes them from (keeping the app's
+ * own), and turns termination protection off: a PR environment must stay deletable, and toolkit-lib
+ * then also switches it off on a stack that has it on.
+ */
+async function writeTags(
+  assembly: DirectoryAssembly,
+  stacks: readonly StackToDeploy[],
+  log: Log,
+): Promise<void> {
   const manifest = await readManifest(assembly.directory);
   for (const stack of stacks) {
     const artifact = manifest.artifacts?.[assembly.artifactIds.get(stack.name) ?? ''];
     if (artifact === undefined)
       throw new DeployError(`Stack ${stack.name} is not in the synthesized app`, stack.name);
-    artifact.properties = { ...artifact.properties, tags: { ...artifact.properties?.tags, ...stack.tags } };
+    if (artifact.properties?.terminationProtection === true) {
+      log.notice(
+        `${stack.name} sets terminationProtection: prenv deploys it with termination protection off, ` +
+          'so that the environment can be destroyed',
+      );
+    }
+    artifact.properties = {
+      ...artifact.properties,
+      tags: { ...artifact.properties?.tags, ...stack.tags },
+      terminationProtection: false,
+    };
   }
   await writeFile(join(assembly.directory, 'manifest.json'), JSON.stringify(manifest, null, 1));
 }

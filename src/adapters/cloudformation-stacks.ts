@@ -2,13 +2,15 @@ import {
   CloudFormationClient,
   DeleteStackCommand,
   DescribeStackEventsCommand,
+  DescribeStackResourcesCommand,
   DescribeStacksCommand,
   paginateDescribeStacks,
   type Stack,
   type StackEvent,
+  UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
 import type { FailureCause } from '../domain/report.js';
-import type { AwsSession, Clock, StackInfo, StacksPort } from '../ports.js';
+import type { AwsSession, Clock, StackInfo, StackResource, StacksPort } from '../ports.js';
 import { clientConfig } from './aws-config.js';
 
 const POLL_MS = 2_000;
@@ -94,6 +96,25 @@ export class CloudFormationStacks implements StacksPort {
     }
     return firstFailureIn(events);
   }
+
+  async resources(id: string): Promise<StackResource[]> {
+    // DescribeStackResources answers for up to 100 resources, in one page: enough to find what a
+    // failed delete left.
+    const response = await this.client.send(new DescribeStackResourcesCommand({ StackName: id }));
+    return (response.StackResources ?? []).map((resource) => ({
+      logicalId: resource.LogicalResourceId ?? '',
+      type: resource.ResourceType ?? '',
+      status: resource.ResourceStatus ?? 'UNKNOWN',
+      ...(resource.PhysicalResourceId ? { physicalId: resource.PhysicalResourceId } : {}),
+      ...(resource.ResourceStatusReason ? { statusReason: resource.ResourceStatusReason } : {}),
+    }));
+  }
+
+  async unprotect(id: string): Promise<void> {
+    await this.client.send(
+      new UpdateTerminationProtectionCommand({ StackName: id, EnableTerminationProtection: false }),
+    );
+  }
 }
 
 /**
@@ -157,6 +178,8 @@ function toInfo(stack: Stack): StackInfo {
     })),
     ...(stack.CreationTime === undefined ? {} : { createdAt: stack.CreationTime }),
     ...(stack.LastUpdatedTime === undefined ? {} : { updatedAt: stack.LastUpdatedTime }),
+    ...(stack.EnableTerminationProtection === true ? { terminationProtection: true } : {}),
+    ...(stack.ParentId ? { parentId: stack.ParentId } : {}),
   };
 }
 

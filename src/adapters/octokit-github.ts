@@ -174,14 +174,14 @@ export class OctokitGitHub implements GitHubPort {
     });
   }
 
-  async latestDeployment(environment: string): Promise<number | undefined> {
-    const { data } = await this.octokit.rest.repos.listDeployments({
+  async deploymentIds(environment: string): Promise<number[]> {
+    const deployments = await this.octokit.paginate(this.octokit.rest.repos.listDeployments, {
       owner: this.owner,
       repo: this.repo,
       environment,
-      per_page: 1,
+      per_page: 100,
     });
-    return data[0]?.id;
+    return deployments.map((deployment) => deployment.id);
   }
 
   /** Looks through every page of comments for the marker. */

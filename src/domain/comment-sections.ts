@@ -15,6 +15,7 @@ import {
   urlLink,
 } from './markdown.js';
 import type { EnvironmentReport, EnvironmentState, StackOutcome, StackOutput, Timings } from './report.js';
+import { onlyResourcesLeft } from './retained.js';
 
 /** Failures listed in the open before the rest go into a collapsed block. */
 export const VISIBLE_FAILURES = 20;
@@ -31,6 +32,7 @@ const OUTCOME_LABEL: Readonly<Record<StackOutcome, string>> = {
   failed: '❌ failed',
   'not-deployed': '⏸️ not deployed',
   deleted: '🗑️ deleted',
+  'force-deleted': '⚠️ deleted by force',
   'left-behind': '⚠️ left behind',
 };
 
@@ -59,7 +61,9 @@ export function headline(report: EnvironmentReport, level: string): Section {
     cancelled: `⚠️ The run for ${name} did not finish`,
     destroying: `🧹 Destroying ${name}`,
     destroyed: `🗑️ ${name} was destroyed`,
-    'destroy-failed': `⚠️ Destroying ${name} failed`,
+    'destroy-failed': onlyResourcesLeft(report)
+      ? `⚠️ ${name} was destroyed, but resources were left behind`
+      : `⚠️ Destroying ${name} failed`,
   };
   return fixed(`${level} ${titles[report.state]}`);
 }
@@ -76,7 +80,9 @@ export function intro(report: EnvironmentReport): Section {
       'The workflow run was cancelled or crashed before prenv finished. Re-run it to finish the deploy, or close the pull request to destroy the environment.',
     destroying: `Deleting this environment's stacks (started ${when}).`,
     destroyed: `Destroyed ${when}.`,
-    'destroy-failed': `Some stacks could not be deleted (${when}). The next cleanup run tries again; fix the cause if it keeps failing.`,
+    'destroy-failed': onlyResourcesLeft(report)
+      ? `The stacks are gone (${when}), but CloudFormation could delete them only by force, and kept the resources below. Nothing tracks them any more and the cleanup sweep cannot find them: delete them by hand.`
+      : `Some stacks could not be deleted (${when}). The next cleanup run tries again; fix the cause if it keeps failing.`,
   };
   return fixed(texts[report.state]);
 }

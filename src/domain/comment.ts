@@ -4,6 +4,7 @@
  */
 
 import { fitToBudget, type Limits, type Section } from './comment-budget.js';
+import { leftBehind } from './comment-retained.js';
 import {
   facts,
   failures,
@@ -47,7 +48,11 @@ export function initialLimits(report: EnvironmentReport): Limits {
   return {
     failures: report.tests?.failures.length ?? 0,
     outputs: report.outputs?.length ?? 0,
-    stacks: Math.max(report.stacks?.length ?? 0, report.leftRunning?.length ?? 0),
+    stacks: Math.max(
+      report.stacks?.length ?? 0,
+      report.leftRunning?.length ?? 0,
+      report.stacks?.reduce((sum, stack) => sum + (stack.retained?.length ?? 0), 0) ?? 0,
+    ),
     notes: report.notes?.length ?? 0,
     environments: 0,
     text: 500,
@@ -66,6 +71,7 @@ export function renderReport(report: EnvironmentReport, options: RenderOptions):
       rootCause(report, limits),
       failures(report, limits),
       leftRunning(report, limits),
+      leftBehind(report, limits),
       outputs(report, limits),
       stacks(report, limits),
       notes(report, limits),

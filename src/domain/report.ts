@@ -22,7 +22,24 @@ export interface StackOutput {
 }
 
 /** What happened to one stack in this run. */
-export type StackOutcome = 'deployed' | 'unchanged' | 'failed' | 'not-deployed' | 'deleted' | 'left-behind';
+export type StackOutcome =
+  | 'deployed'
+  | 'unchanged'
+  | 'failed'
+  | 'not-deployed'
+  | 'deleted'
+  /** Deleted only with DeletionMode FORCE_DELETE_STACK: CloudFormation kept the resources in `retained`. */
+  | 'force-deleted'
+  | 'left-behind';
+
+/** A resource CloudFormation kept when it deleted its stack by force: nothing tracks it any more. */
+export interface RetainedResource {
+  readonly logicalId: string;
+  /** e.g. AWS::S3::Bucket */
+  readonly type: string;
+  /** The resource's physical id (a bucket's name), when CloudFormation knew it. */
+  readonly physicalId?: string;
+}
 
 /** A stack and what this run did to it. */
 export interface StackReport {
@@ -30,6 +47,8 @@ export interface StackReport {
   readonly outcome: StackOutcome;
   /** CloudFormation status after the run, when known (e.g. DELETE_FAILED). */
   readonly status?: string;
+  /** force-deleted only: the resources CloudFormation left behind. */
+  readonly retained?: readonly RetainedResource[];
 }
 
 /** One failing test from the JUnit report. */
@@ -120,7 +139,11 @@ export interface SweptEnvironment {
   /** ISO-8601 UTC creation time of its oldest stack. */
   readonly createdAt?: string;
   readonly stacks: readonly StackReport[];
-  readonly result: 'deleted' | 'would-delete' | 'failed';
+  /**
+   * left-behind: the stacks are gone but a forced delete kept resources (see the stacks' retained);
+   * skipped: a stack was mid-operation (another run is deploying), so the sweep left it this round.
+   */
+  readonly result: 'deleted' | 'would-delete' | 'failed' | 'left-behind' | 'skipped';
   readonly error?: string;
   /** The region it was found in. */
   readonly region?: string;

@@ -3,6 +3,7 @@
 import { renderReport } from './comment.js';
 import { details, plural, table } from './comment-blocks.js';
 import { fitToBudget, type Limits, MIN_TEXT, type Section } from './comment-budget.js';
+import { retainedTable } from './comment-retained.js';
 import { notShown, seeTheRun } from './comment-sections.js';
 import { between, formatDuration, formatInstant } from './duration.js';
 import { codeCell, codeSpan, escapeCell, escapeText, firstLine, safeHref, truncate } from './markdown.js';
@@ -13,6 +14,7 @@ import type {
   StaleReason,
   SweptEnvironment,
 } from './report.js';
+import { retainedResources } from './retained.js';
 
 /** The size a job summary is kept under (GitHub allows 1 MiB per step). */
 export const SUMMARY_BUDGET = 500_000;
@@ -29,6 +31,8 @@ const RESULT_LABEL: Readonly<Record<SweptEnvironment['result'], string>> = {
   deleted: '🗑️ deleted',
   'would-delete': '🔍 would delete',
   failed: '❌ failed',
+  'left-behind': '⚠️ deleted, resources left behind',
+  skipped: '⏭️ skipped: in progress',
 };
 
 /** The cleanup sweep's job summary: one row per stale environment, totals, dry run labelled. */
@@ -50,6 +54,9 @@ export function renderCleanupSummary(report: CleanupReport): string {
     `**${count('failed')}** failed`,
     `**${report.kept}** kept (PR open and not expired)`,
   ];
+  if (count('left-behind') > 0)
+    totals.splice(1, 0, `**${count('left-behind')}** deleted with resources left behind`);
+  if (count('skipped') > 0) totals.push(`**${count('skipped')}** skipped (a stack is in progress; next run)`);
   if (!report.dryRun && count('would-delete') > 0)
     totals.push(`**${count('would-delete')}** would be deleted`);
   const render = (limits: Limits): Section[] => [
@@ -125,6 +132,13 @@ function cleanupTable(
     .filter((env) => env.error !== undefined)
     .map((env) => `- ${codeSpan(env.environment)}: ${escapeText(truncate(firstLine(env.error ?? ''), 500))}`);
   if (errors.length > 0) parts.push(details(`Errors (${errors.length})`, errors.join('\n')));
+  const retained = retainedResources(environments.slice(0, limit).flatMap((env) => env.stacks));
+  if (retained.length > 0) {
+    parts.push(
+      `#### Resources left behind (${retained.length})\n\nForced deletes kept these; nothing tracks them any more: delete them by hand.\n\n` +
+        retainedTable(retained, retained.length, MIN_TEXT * 4),
+    );
+  }
   if (rows.length < environments.length) {
     parts.push(notShown(environments.length - rows.length, report.runUrl));
   }

@@ -1,10 +1,11 @@
 import { markerFor, renderComment } from '../domain/comment.js';
 import { isoSeconds, ownedByRepository } from '../domain/ownership.js';
 import type { CleanupReport, EnvironmentReport, RegionSweep, SweptEnvironment } from '../domain/report.js';
+import { describeRetained, retainedResources } from '../domain/retained.js';
 import { groupByEnvironment, staleReasons } from '../domain/staleness.js';
 import { renderCleanupSummary } from '../domain/summary.js';
 import { messageOf } from '../errors.js';
-import type { Clock, GitHubPort, Log, StacksPort, StepPort } from '../ports.js';
+import type { BucketsPort, Clock, GitHubPort, Log, StacksPort, StepPort } from '../ports.js';
 import { createdAtOf, deleteStacks } from './delete-stacks.js';
 import { mapLimit } from './map-limit.js';
 import { type PullRequestStates, pullRequestStates } from './pull-request-states.js';
@@ -26,6 +27,8 @@ export interface CleanupRequest {
 export interface RegionStacks {
   readonly region: string;
   readonly stacks: StacksPort;
+  /** S3 in that region, for emptying a failed stack's buckets. */
+  readonly buckets?: BucketsPort;
 }
 
 /** The ports cleanup uses. */
@@ -38,6 +41,8 @@ export interface CleanupPorts {
   /** Every region to sweep, each with its CloudFormation; replaces `stacks`. */
   readonly regions?: readonly RegionStacks[];
   readonly github: GitHubPort | undefined;
+  /** Empties a failed stack's own buckets before the delete is retried; none: no emptying. */
+  readonly buckets?: BucketsPort;
 }
 
 /** One region's part of the sweep. */
@@ -72,7 +77,9 @@ export async function cleanup(
     'stacks',
     JSON.stringify(
       swept.flatMap((environment) =>
-        environment.stacks.filter((stack) => stack.outcome !== 'left-behind').map((stack) => stack.name),
+        environment.result === 'skipped'
+          ? []
+          : environment.stacks.filter((stack) => stack.outcome !== 'left-behind').map((stack) => stack.name),
       ),
     ),
   );
@@ -83,7 +90,7 @@ export async function cleanup(
     log.warning(`Could not write the job summary: ${messageOf(error)}`);
   });
   const several = regionSweeps.length > 1;
-  const problems = [
+  const failed = [
     ...regionSweeps.flatMap((sweep) =>
       sweep.error === undefined ? [] : [`${sweep.region} (${sweep.error})`],
     ),
@@ -94,23 +101,34 @@ export async function cleanup(
           `${environment.environment}${several && environment.region ? ` in ${environment.region}` : ''} (${environment.error})`,
       ),
   ];
-  return {
-    report,
-    ...(problems.length > 0 ? { failure: `Cleanup could not delete ${problems.join('; ')}` } : {}),
-  };
+  const retained = retainedResources(swept.flatMap((environment) => environment.stacks));
+  const problems = [
+    ...(failed.length > 0 ? [`Cleanup could not delete ${failed.join('; ')}`] : []),
+    ...(retained.length > 0
+      ? [
+          'CloudFormation deleted stacks only by force and left resources behind, which nothing tracks any more ' +
+            `(delete them by hand): ${describeRetained(retained)}`,
+        ]
+      : []),
+  ];
+  return { report, ...(problems.length > 0 ? { failure: problems.join('. ') } : {}) };
 }
 
 /** Sweeps each region, a few at once; a PR's state is asked once for all of them. */
 async function sweepRegions(request: CleanupRequest, ports: CleanupPorts) {
-  const regions: readonly { region?: string; stacks: StacksPort }[] = ports.regions ?? [
-    { stacks: ports.stacks },
-  ];
+  const regions: readonly { region?: string; stacks: StacksPort; buckets?: BucketsPort }[] =
+    ports.regions ?? [
+      { stacks: ports.stacks, ...(ports.buckets === undefined ? {} : { buckets: ports.buckets }) },
+    ];
   const prStates: PullRequestStates = new Map();
   const results = await mapLimit(
     regions,
     request.regionConcurrency ?? 2,
-    async ({ region, stacks }): Promise<RegionResult> => {
-      const sweep = () => sweepRegion(request, { ...ports, stacks }, prStates, region);
+    async ({ region, stacks, buckets }): Promise<RegionResult> => {
+      // Each region with its own clients only: another region's S3 client must not empty this one's buckets.
+      const { log, clock, step, github } = ports;
+      const regional = { log, clock, step, github, stacks, ...(buckets === undefined ? {} : { buckets }) };
+      const sweep = () => sweepRegion(request, regional, prStates, region);
       if (region === undefined || regions.length === 1) return sweep();
       // One region failing (not enabled for the account, throttled) must not stop the others.
       try {
@@ -142,8 +160,9 @@ async function sweepRegion(
 ): Promise<RegionResult> {
   const { log, clock } = ports;
   const now = clock.now();
-  const owned = (await ports.stacks.list()).filter((stack) =>
-    ownedByRepository(stack.tags, request.repository),
+  // A nested stack carries its parent's tags, but belongs to the parent: deleting the parent deletes it.
+  const owned = (await ports.stacks.list()).filter(
+    (stack) => stack.parentId === undefined && ownedByRepository(stack.tags, request.repository),
   );
   const environments = groupByEnvironment(owned);
   log.info(
@@ -172,6 +191,22 @@ async function sweepRegion(
         reasons,
         ...(createdAt === undefined ? {} : { createdAt }),
       };
+      const busy = environment.stacks.filter(isInProgress);
+      if (busy.length > 0) {
+        // A deploy (or a delete) is under way: deleting under it races it. The next sweep decides.
+        log.info(
+          `skipping ${environment.environment} this round: ${busy.map((s) => `${s.name} is ${s.status}`).join(', ')}`,
+        );
+        return {
+          ...base,
+          stacks: environment.stacks.map((stack) => ({
+            name: stack.name,
+            outcome: 'not-deployed' as const,
+            status: stack.status,
+          })),
+          result: 'skipped' as const,
+        } satisfies SweptEnvironment;
+      }
       if (request.dryRun) {
         log.info(
           `would delete ${environment.environment} (${reasons.join(', ')}): ${environment.stacks.map((s) => s.name).join(', ')}`,
@@ -183,13 +218,14 @@ async function sweepRegion(
         } satisfies SweptEnvironment;
       }
       try {
-        const deletion = await deleteStacks(ports.stacks, environment.stacks, log);
-        const failed = deletion.stacks.some((stack) => stack.outcome !== 'deleted');
+        const deletion = await deleteStacks(ports.stacks, environment.stacks, log, ports.buckets);
+        const failed = deletion.stacks.some((stack) => stack.outcome === 'left-behind');
+        const forced = deletion.stacks.some((stack) => stack.outcome === 'force-deleted');
         await announce(environment.environment, environment.pullRequest, deletion, createdAt, request, ports);
         return {
           ...base,
           stacks: deletion.stacks,
-          result: failed ? ('failed' as const) : ('deleted' as const),
+          result: failed ? ('failed' as const) : forced ? ('left-behind' as const) : ('deleted' as const),
           ...(failed ? { error: deletion.failure?.reason ?? 'a stack could not be deleted' } : {}),
         } satisfies SweptEnvironment;
       } catch (error) {
@@ -210,6 +246,11 @@ async function sweepRegion(
   return { swept, kept };
 }
 
+/** Mid-operation: a deploy or delete is under way. REVIEW_IN_PROGRESS (an unexecuted change set) is not. */
+function isInProgress(stack: { status: string }): boolean {
+  return stack.status.endsWith('_IN_PROGRESS') && stack.status !== 'REVIEW_IN_PROGRESS';
+}
+
 /** Best effort: the swept PR's comment and deployment say the environment is gone. */
 async function announce(
   environment: string,
@@ -221,7 +262,7 @@ async function announce(
 ): Promise<void> {
   const github = ports.github;
   if (github === undefined || pullRequest === undefined) return;
-  const left = deletion.stacks.filter((stack) => stack.outcome !== 'deleted');
+  const left = deletion.stacks.filter((stack) => stack.outcome !== 'deleted'); // force-deleted too: not clean
   const report: EnvironmentReport = {
     state: left.length > 0 ? 'destroy-failed' : 'destroyed',
     environment,
@@ -237,8 +278,8 @@ async function announce(
   try {
     if (request.comment)
       await github.upsertComment(pullRequest, markerFor(environment), renderComment(report));
-    const id = await github.latestDeployment(environment);
-    if (id !== undefined)
+    // Every deployment: GitHub's auto_inactive leaves a transient environment's earlier ones active.
+    for (const id of await github.deploymentIds(environment))
       await github.setDeploymentStatus(id, { state: 'inactive', description: 'Swept by cleanup' });
   } catch (error) {
     ports.log.warning(`Could not update PR #${pullRequest} about ${environment}: ${messageOf(error)}`);

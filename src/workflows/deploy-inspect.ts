@@ -91,6 +91,15 @@ async function inspectStacks(
   for (const name of names) {
     const stack = await ports.stacks.get(name);
     if (stack === undefined) continue;
+    if (await isLeftoverChangeSet(stack, ports)) {
+      // DESIGN.md's narrow addition: an unexecuted change set's stack in our prefix is ours to replace.
+      ports.log.warning(
+        `${name} is REVIEW_IN_PROGRESS with no resources and no tags (a change set created but never ` +
+          'executed): deleting it to create the stack again',
+      );
+      found.set(name, stack);
+      continue;
+    }
     const owner = ownerOf(stack.tags, request.repository, request.pullRequest);
     if (owner.kind !== 'this-pr') {
       throw new OwnershipError(
@@ -107,6 +116,16 @@ async function inspectStacks(
     else found.set(name, current);
   }
   return found;
+}
+
+/**
+ * A stack left by a change set that was created and never executed: REVIEW_IN_PROGRESS, no tags
+ * (real CloudFormation may show none then) and no resources. Its name is the app's, which
+ * prenv has already checked to be in the environment's prefix.
+ */
+async function isLeftoverChangeSet(stack: StackInfo, ports: DeployPorts): Promise<boolean> {
+  if (stack.status !== 'REVIEW_IN_PROGRESS' || Object.keys(stack.tags).length > 0) return false;
+  return (await ports.stacks.resources(stack.id)).length === 0;
 }
 
 /** Waits for a stack in progress to settle, and deletes one that cannot be updated; undefined once gone. */
@@ -140,7 +159,7 @@ async function readyForUpdate(
     ports.log.warning(
       `${name} is ${current.status}, which cannot be updated: deleting it to create it again`,
     );
-    const deleted = await deleteStack(ports.stacks, current, ports.log);
+    const deleted = await deleteStack(ports.stacks, current, ports.log, ports.buckets);
     if (deleted.report.outcome !== 'deleted') {
       throw new DeployError(`${name} is ${current.status} and could not be deleted to recreate it.`, name);
     }

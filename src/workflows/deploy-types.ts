@@ -2,6 +2,7 @@ import type { EnvironmentReport } from '../domain/report.js';
 import type { Inputs } from '../inputs.js';
 import type {
   AwsSession,
+  BucketsPort,
   CdkPort,
   Clock,
   CommandRunner,
@@ -24,6 +25,8 @@ export interface DeployPorts {
   readonly runner: CommandRunner;
   readonly junit: TestReportReader;
   readonly github: GitHubPort | undefined;
+  /** Empties a failed stack's own buckets before the delete is retried; none: no emptying. */
+  readonly buckets?: BucketsPort;
 }
 
 /** What to deploy. */

@@ -1,7 +1,8 @@
 import { isoSeconds, ownedByPullRequest, TAG } from '../domain/ownership.js';
 import type { EnvironmentReport } from '../domain/report.js';
+import { describeRetained, retainedResources } from '../domain/retained.js';
 import { messageOf } from '../errors.js';
-import type { Clock, Log, StackInfo, StacksPort, StepPort } from '../ports.js';
+import type { BucketsPort, Clock, Log, StackInfo, StacksPort, StepPort } from '../ports.js';
 import { createdAtOf, deleteStacks } from './delete-stacks.js';
 import type { Reporter } from './reporter.js';
 import { saveRunState } from './run-state.js';
@@ -22,6 +23,8 @@ export interface DestroyPorts {
   readonly step: StepPort;
   readonly stacks: StacksPort;
   readonly reporter: Reporter;
+  /** Empties a failed stack's own buckets before the delete is retried; none: no emptying. */
+  readonly buckets?: BucketsPort;
 }
 
 /**
@@ -55,8 +58,10 @@ export async function destroy(
     await ports.reporter.comment(report);
     return { report, failure: reason };
   }
-  const owned = listed.filter((stack) =>
-    ownedByPullRequest(stack.tags, request.repository, request.pullRequest),
+  // A nested stack carries its parent's tags, but belongs to the parent: deleting the parent deletes it.
+  const owned = listed.filter(
+    (stack) =>
+      stack.parentId === undefined && ownedByPullRequest(stack.tags, request.repository, request.pullRequest),
   );
   log.info(
     owned.length === 0
@@ -69,16 +74,20 @@ export async function destroy(
     pullRequest: request.pullRequest,
     stacks: owned.map((stack) => stack.name),
   });
-  const deletion = await log.group('Delete stacks', () => deleteStacks(ports.stacks, owned, log));
+  const deletion = await log.group('Delete stacks', () =>
+    deleteStacks(ports.stacks, owned, log, ports.buckets),
+  );
   saveRunState(ports.step, { phase: 'done' });
   const createdAt = createdAtOf(owned);
-  const left = deletion.stacks.filter((stack) => stack.outcome !== 'deleted');
+  const left = deletion.stacks.filter((stack) => stack.outcome === 'left-behind');
+  const retained = retainedResources(deletion.stacks);
+  const forced = deletion.stacks.some((stack) => stack.outcome === 'force-deleted');
   // The commit the environment was last deployed at.
   const sha = owned
     .map((stack) => stack.tags[TAG.sha])
     .find((value): value is string => value !== undefined && /^[0-9a-f]{7,40}$/.test(value));
   const report: EnvironmentReport = {
-    state: left.length > 0 ? 'destroy-failed' : 'destroyed',
+    state: left.length > 0 || forced ? 'destroy-failed' : 'destroyed',
     environment: request.environment,
     repository: request.repository,
     pullRequest: request.pullRequest,
@@ -97,19 +106,25 @@ export async function destroy(
   ports.step.setOutput('environment', request.environment);
   ports.step.setOutput(
     'stacks',
-    JSON.stringify(deletion.stacks.filter((stack) => stack.outcome === 'deleted').map((stack) => stack.name)),
+    JSON.stringify(
+      deletion.stacks.filter((stack) => stack.outcome !== 'left-behind').map((stack) => stack.name),
+    ),
   );
   ports.step.setOutput('outputs', '{}');
   ports.step.setOutput('url', '');
   ports.step.setOutput('test-result', 'skipped');
-  await ports.reporter.deploymentStatus('inactive', 'Environment destroyed', undefined, request.environment);
+  await ports.reporter.deactivateAll(request.environment, 'Environment destroyed');
   await ports.reporter.comment(report);
-  return {
-    report,
+  const problems = [
     ...(left.length > 0
-      ? {
-          failure: `Could not delete ${left.map((stack) => `${stack.name} (${stack.status ?? 'unknown'})`).join(', ')}`,
-        }
-      : {}),
-  };
+      ? [`Could not delete ${left.map((stack) => `${stack.name} (${stack.status ?? 'unknown'})`).join(', ')}`]
+      : []),
+    ...(forced
+      ? [
+          'CloudFormation deleted stacks only by force and left resources behind, which nothing tracks any more ' +
+            `(delete them by hand): ${describeRetained(retained) || 'see the stack events'}`,
+        ]
+      : []),
+  ];
+  return { report, ...(problems.length > 0 ? { failure: problems.join('. ') } : {}) };
 }

@@ -71,6 +71,27 @@ export class Reporter {
     return this.enqueue(() => this.sendDeploymentStatus(state, description, environmentUrl, environment));
   }
 
+  /**
+   * Marks every deployment of the environment inactive. GitHub's auto_inactive skips transient
+   * environments, so each push's deployment stays active until prenv says otherwise.
+   */
+  deactivateAll(environment: string, description: string): Promise<void> {
+    const github = this.options.github;
+    if (github === undefined) return this.queue;
+    return this.enqueue(async () => {
+      const ids = await this.attempt('find the GitHub deployments', () => github.deploymentIds(environment));
+      for (const id of ids ?? []) {
+        await this.attempt('update the GitHub deployment', () =>
+          github.setDeploymentStatus(id, {
+            state: 'inactive',
+            description,
+            ...(this.options.runUrl === undefined ? {} : { logUrl: this.options.runUrl }),
+          }),
+        );
+      }
+    });
+  }
+
   /** Waits until every queued GitHub update is done. */
   flush(): Promise<void> {
     return this.queue;
@@ -99,9 +120,9 @@ export class Reporter {
     const github = this.options.github;
     if (github === undefined) return;
     if (this.deploymentId === undefined && environment !== undefined) {
-      this.deploymentId = await this.attempt('find the GitHub deployment', () =>
-        github.latestDeployment(environment),
-      );
+      this.deploymentId = (
+        await this.attempt('find the GitHub deployment', () => github.deploymentIds(environment))
+      )?.[0];
     }
     const id = this.deploymentId;
     if (id === undefined) return;

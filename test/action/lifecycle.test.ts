@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsProxy, startAwsProxy } from '../support/aws-proxy.js';
 import { type GitHubServer, startGitHubServer } from '../support/github-server.js';
@@ -97,15 +100,24 @@ describe('one pull request, opened → synchronize → closed, on moto', () => {
     expect(github.comments(42)).toHaveLength(1);
   });
 
-  it('closed: deletes exactly this PR’s stacks, dependents first; decoys survive', async () => {
-    const run = await runAction({ moto, github, inputs, env: env(), event: 'pull-request-closed-merged' });
+  it('closed: deletes exactly this PR’s stacks, dependents first, from an empty workspace; decoys survive', async () => {
+    // The example workflows skip checkout and npm ci on closed: destroy must need no workspace.
+    const workspace = await mkdtemp(join(tmpdir(), 'prenv-empty-workspace-'));
+    const run = await runAction({
+      moto,
+      github,
+      inputs,
+      env: env(),
+      event: 'pull-request-closed-merged',
+      workspace,
+    }).finally(() => rm(workspace, { recursive: true, force: true }));
     expect(run.exitCode, run.log).toBe(0);
     expect(JSON.parse(run.outputs.stacks ?? '[]')).toEqual(['pr-42-api', 'pr-42-base']);
     expect(await stackNames()).toEqual(['CDKToolkit', 'pr-42-shared', 'shared-network']);
-    const statuses = github
-      .deploymentStatuses(github.deployments().at(-1)?.id ?? 0)
-      .map((status) => status.state);
-    expect(statuses.at(-1)).toBe('inactive');
+    // Every push's deployment: GitHub's auto_inactive skips transient environments.
+    const last = github.deployments().map((d) => github.deploymentStatuses(d.id).at(-1)?.state);
+    expect(last.length).toBeGreaterThan(1);
+    expect(last).toEqual(last.map(() => 'inactive'));
     expect(github.comments(42)).toHaveLength(1);
   });
 

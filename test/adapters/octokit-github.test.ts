@@ -193,7 +193,7 @@ describe('OctokitGitHub against the GitHub stand-in', () => {
   });
 
   describe('deployments', () => {
-    it('creates a transient deployment, sets its statuses and finds the latest per environment', async () => {
+    it('creates a transient deployment, sets its statuses and lists them per environment, newest first', async () => {
       const first = await github.createDeployment({
         environment: 'pr-42',
         ref: 'feature/x',
@@ -213,8 +213,8 @@ describe('OctokitGitHub against the GitHub stand-in', () => {
       });
 
       expect(second).not.toBe(first);
-      expect(await github.latestDeployment('pr-42')).toBe(second);
-      expect(await github.latestDeployment('pr-99')).toBeUndefined();
+      expect(await github.deploymentIds('pr-42')).toEqual([second, first]);
+      expect(await github.deploymentIds('pr-99')).toEqual([]);
       expect(server.deployments().find((d) => d.id === second)).toMatchObject({
         environment: 'pr-42',
         ref: 'feature/x',
@@ -240,7 +240,14 @@ describe('OctokitGitHub against the GitHub stand-in', () => {
       expect(statusOf(error)).toBe(403);
       expect((error as Error).message).toMatch(/Resource not accessible by integration/);
       expect(requestsTo('POST', '/deployments')).toHaveLength(1);
-      await expect(github.latestDeployment('pr-42')).rejects.toMatchObject({ status: 403 });
+      await expect(github.deploymentIds('pr-42')).rejects.toMatchObject({ status: 403 });
+    });
+
+    it('lists every deployment of an environment, across pages', async () => {
+      const seeded = Array.from({ length: 130 }, () => server.addDeployment('pr-42'));
+      server.addDeployment('pr-7');
+
+      expect(await github.deploymentIds('pr-42')).toEqual([...seeded].reverse());
     });
   });
 });

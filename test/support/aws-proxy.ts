@@ -7,6 +7,7 @@ import {
 } from 'node:http';
 import type { Socket } from 'node:net';
 import { seeded } from './random.js';
+import { applyRealism, queryParams, type RealismSwitch } from './realism/realism.js';
 
 /** One AWS API call seen by the proxy. */
 export interface AwsCall {
@@ -27,6 +28,8 @@ export interface ProxyOptions {
   readonly faultable?: (call: { service: string; action: string }) => boolean;
   /** Deterministic randomness for fault decisions. @default a seeded generator */
   readonly random?: () => number;
+  /** Behaviours of real AWS that moto lacks, each from test/support/realism/. @default none */
+  readonly realism?: readonly RealismSwitch[];
 }
 
 /** A loopback proxy in front of moto that records every AWS call and can add latency or faults. */
@@ -75,6 +78,24 @@ export async function startAwsProxy(target: string, initial: ProxyOptions = {}):
         return;
       }
       fault(outgoing, kind, call);
+      return;
+    }
+    const realistic = await applyRealism(
+      options.realism ?? [],
+      {
+        ...call,
+        params: queryParams(body),
+        method: incoming.method ?? 'GET',
+        path: incoming.url ?? '/',
+        headers: incoming.headers,
+        body,
+      },
+      target,
+    );
+    if (realistic !== undefined) {
+      calls.push({ ...call, status: realistic.status });
+      outgoing.writeHead(realistic.status, realistic.headers);
+      outgoing.end(realistic.body);
       return;
     }
     const forwarded = httpRequest(

@@ -408,9 +408,12 @@ export class FakeGitHub implements GitHubPort {
     deployment.statuses.push(status);
   }
 
-  async latestDeployment(environment: string): Promise<number | undefined> {
-    this.enter('latestDeployment', environment, false);
-    return this.deployments.filter((deployment) => deployment.environment === environment).at(-1)?.id;
+  async deploymentIds(environment: string): Promise<number[]> {
+    this.enter('deploymentIds', environment, false);
+    return this.deployments
+      .filter((deployment) => deployment.environment === environment)
+      .map((deployment) => deployment.id)
+      .reverse();
   }
 
   /** The body of the PR's comment with that marker. */

@@ -6,7 +6,7 @@
  */
 import { TAG } from '../../src/domain/ownership.js';
 import type { FailureCause, StackOutput } from '../../src/domain/report.js';
-import type { StackInfo, StacksPort } from '../../src/ports.js';
+import type { BucketsPort, StackInfo, StackResource, StacksPort } from '../../src/ports.js';
 import { type DeployTarget, type FakeClock, type Journal, tick } from './fake-ports.js';
 
 /** A stack to seed the fake with. */
@@ -36,11 +36,17 @@ export interface FakeStackSpec {
   readonly deleteError?: unknown;
   /** What firstFailure answers for this stack. */
   readonly failure?: FailureCause;
+  /** EnableTerminationProtection: delete() refuses, as CloudFormation does, until unprotect(). */
+  readonly terminationProtection?: boolean;
+  /** A nested stack's parent id. */
+  readonly parentId?: string;
+  /** What resources() answers. */
+  readonly resources?: readonly StackResource[];
 }
 
 /** One call on the port. */
 export interface StacksCall {
-  readonly method: 'get' | 'list' | 'delete' | 'settle' | 'firstFailure';
+  readonly method: 'get' | 'list' | 'delete' | 'settle' | 'firstFailure' | 'resources' | 'unprotect';
   /** The stack's name (for id-based calls, the name the id belongs to). */
   readonly target?: string;
   readonly id?: string;
@@ -70,6 +76,9 @@ interface Entry {
   deletePolls: number;
   deleteError?: unknown;
   failure?: FailureCause;
+  terminationProtection: boolean;
+  parentId?: string;
+  resources: StackResource[];
   gone: boolean;
   /** A delete under way: polls left, and how it ends. */
   deleting?: { pollsLeft: number; fails: boolean };
@@ -126,6 +135,9 @@ export class FakeStacks implements StacksPort, DeployTarget {
       deletePolls: spec.deletePolls ?? 1,
       ...(spec.deleteError === undefined ? {} : { deleteError: spec.deleteError }),
       ...(spec.failure === undefined ? {} : { failure: spec.failure }),
+      terminationProtection: spec.terminationProtection ?? false,
+      ...(spec.parentId === undefined ? {} : { parentId: spec.parentId }),
+      resources: [...(spec.resources ?? [])],
       gone: false,
     });
     return id;
@@ -197,6 +209,9 @@ export class FakeStacks implements StacksPort, DeployTarget {
       return;
     }
     if (entry.deleteError !== undefined) throw entry.deleteError;
+    if (entry.terminationProtection) {
+      throw new Error(`Stack [${entry.name}] cannot be deleted while TerminationProtection is enabled`);
+    }
     if (force && entry.status !== 'DELETE_FAILED') {
       throw new Error(
         `Invalid operation on stack [${id}]: DeletionMode FORCE_DELETE_STACK can only be used on stacks in DELETE_FAILED`,
@@ -238,6 +253,22 @@ export class FakeStacks implements StacksPort, DeployTarget {
     const entry = this.byId(id);
     await this.enter({ method: 'firstFailure', id, ...(entry === undefined ? {} : { target: entry.name }) });
     return entry?.failure;
+  }
+
+  async resources(id: string): Promise<StackResource[]> {
+    const entry = this.byId(id);
+    await this.enter({ method: 'resources', id, ...(entry === undefined ? {} : { target: entry.name }) });
+    return (entry?.resources ?? []).map((resource) => ({ ...resource }));
+  }
+
+  async unprotect(id: string): Promise<void> {
+    const entry = this.byId(id);
+    await this.enter(
+      { method: 'unprotect', id, ...(entry === undefined ? {} : { target: entry.name }) },
+      true,
+    );
+    if (entry === undefined || entry.gone) throw new Error(`Stack with id ${id} does not exist`);
+    entry.terminationProtection = false;
   }
 
   applyDeploy(name: string, tags: Readonly<Record<string, string>>, outputs: readonly StackOutput[]): void {
@@ -332,5 +363,23 @@ function snapshot(entry: Entry): StackInfo {
     outputs: entry.outputs.map((output) => ({ ...output })),
     createdAt: entry.createdAt,
     ...(entry.updatedAt === undefined ? {} : { updatedAt: entry.updatedAt }),
+    ...(entry.terminationProtection ? { terminationProtection: true } : {}),
+    ...(entry.parentId === undefined ? {} : { parentId: entry.parentId }),
   };
+}
+
+/** S3 buckets by name with how many object versions each holds; records what was emptied. */
+export class FakeBuckets implements BucketsPort {
+  readonly emptied: string[] = [];
+
+  constructor(readonly contents: Map<string, number> = new Map()) {}
+
+  async empty(bucket: string): Promise<number> {
+    this.emptied.push(bucket);
+    await tick();
+    const count = this.contents.get(bucket);
+    if (count === undefined) throw new Error(`NoSuchBucket: ${bucket}`);
+    this.contents.set(bucket, 0);
+    return count;
+  }
 }

@@ -63,6 +63,8 @@ export interface GitHubServer {
   addComment(number: number, body: string, user?: string): GitHubComment;
   /** Every deployment created, oldest first, with `auto_merge` and `required_contexts` as requested. */
   deployments(): StoredDeployment[];
+  /** Seeds a transient deployment of the environment, as an earlier push's deploy made it; returns its id. */
+  addDeployment(environment: string, ref?: string): number;
   /** The statuses of deployment `id`, oldest first (empty when unknown). */
   deploymentStatuses(id: number): StoredDeploymentStatus[];
   /** Makes the next `count` requests matching `failure.match` answer `failure` (`Infinity`: all). */
@@ -168,6 +170,18 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     comments: (number) => store.comments(number),
     addComment: (number, body, user) => store.addComment(number, body, user),
     deployments: () => store.deployments(),
+    addDeployment: (environment, ref = 'main') =>
+      store.createDeployment({
+        ref,
+        task: 'deploy',
+        environment,
+        description: null,
+        payload: '',
+        transient_environment: true,
+        production_environment: false,
+        auto_merge: false,
+        required_contexts: [],
+      }).id,
     deploymentStatuses: (id) => store.statuses(id) ?? [],
     failNext: (count, failure) => failures.add(count, failure),
     denyDeployments() {

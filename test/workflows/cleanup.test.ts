@@ -280,3 +280,89 @@ describe('cleanup', () => {
     expect(world.log.messages('warning').join('\n')).toContain('Could not update PR #1 about pr-1');
   });
 });
+
+describe('cleanup and what real CloudFormation adds', () => {
+  it('skips an environment with a stack mid-operation this round, and says so in the summary', async () => {
+    const world = setup(
+      [
+        stack('pr-1-data', 1),
+        { ...stack('pr-1-api', 1, { wave: 1 }), status: 'UPDATE_IN_PROGRESS' },
+        stack('pr-5-api', 5),
+      ],
+      new FakeGitHub().withPull(1, 'closed').withPull(5, 'closed'),
+    );
+
+    const outcome = await world.run();
+
+    expect(world.stacks.deletes()).toEqual([['pr-5-api', 'STANDARD']]);
+    expect(world.stacks.names()).toEqual(['pr-1-data', 'pr-1-api']);
+    const pr1 = outcome.report.environments.find((env) => env.environment === 'pr-1');
+    expect(pr1?.result).toBe('skipped');
+    expect(outcome.failure).toBeUndefined();
+    expect(JSON.parse(world.step.outputs.stacks ?? '[]')).toEqual(['pr-5-api']);
+    const summary = world.step.summaries.join('\n');
+    expect(summary).toContain('skipped: in progress');
+    expect(summary).toContain('`pr-1-api` (UPDATE\\_IN\\_PROGRESS)');
+    expect(summary).toContain('**1** skipped');
+  });
+
+  it('still sweeps an environment whose only odd stack is REVIEW_IN_PROGRESS', async () => {
+    const world = setup(
+      [{ ...stack('pr-1-api', 1), status: 'REVIEW_IN_PROGRESS' }],
+      new FakeGitHub().withPull(1, 'closed'),
+    );
+
+    const outcome = await world.run();
+
+    expect(outcome.report.environments[0]?.result).toBe('deleted');
+    expect(world.stacks.names()).toEqual([]);
+  });
+
+  it('never deletes a nested stack directly, nor lists it', async () => {
+    const world = setup(
+      [stack('pr-1-api', 1), { ...stack('pr-1-api-Nested-1AB', 1), parentId: 'arn:parent' }],
+      new FakeGitHub().withPull(1, 'closed'),
+    );
+
+    const outcome = await world.run();
+
+    expect(world.stacks.deletes()).toEqual([['pr-1-api', 'STANDARD']]);
+    expect(outcome.report.environments[0]?.stacks.map((s) => s.name)).toEqual(['pr-1-api']);
+  });
+
+  it('reports resources a forced delete kept as left behind, and fails the step', async () => {
+    const bucket = {
+      logicalId: 'Uploads',
+      type: 'AWS::S3::Bucket',
+      physicalId: 'pr-1-api-uploads-abc',
+      status: 'DELETE_FAILED',
+    };
+    const world = setup(
+      [{ ...stack('pr-1-api', 1), deleteFailures: 2, resources: [bucket] }],
+      new FakeGitHub().withPull(1, 'closed'),
+    );
+
+    const outcome = await world.run();
+
+    expect(outcome.report.environments[0]?.result).toBe('left-behind');
+    expect(outcome.failure).toContain('Uploads (AWS::S3::Bucket, pr-1-api-uploads-abc) in pr-1-api');
+    const summary = world.step.summaries.join('\n');
+    expect(summary).toContain('deleted, resources left behind');
+    expect(summary).toContain('#### Resources left behind (1)');
+    expect(summary).toContain('`pr-1-api-uploads-abc`');
+  });
+
+  it('marks every deployment of a swept environment inactive', async () => {
+    const github = new FakeGitHub().withPull(1, 'closed');
+    for (const ref of ['a', 'b'])
+      await github.createDeployment({ environment: 'pr-1', ref, description: '' });
+    const world = setup([stack('pr-1-api', 1)], github);
+
+    await world.run();
+
+    expect(github.deployments.map((deployment) => deployment.statuses.at(-1)?.state)).toEqual([
+      'inactive',
+      'inactive',
+    ]);
+  });
+});

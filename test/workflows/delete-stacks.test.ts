@@ -112,7 +112,7 @@ describe('deleteStack', () => {
 
     const result = await deleteStack(world.stacks, world.info('pr-1-api'), world.log);
 
-    expect(result.report.outcome).toBe('deleted');
+    expect(result.report.outcome).toBe('force-deleted');
     expect(world.stacks.deletes().map(([, mode]) => mode)).toEqual([
       'STANDARD',
       'STANDARD',

@@ -296,6 +296,32 @@ describe('deploy repairs or waits on stacks a previous run left behind', () => {
     },
   );
 
+  it('replaces its own leftover change-set stack: REVIEW_IN_PROGRESS, no tags, no resources', async () => {
+    const world = await setup({ existing: [{ name: 'pr-42-api', status: 'REVIEW_IN_PROGRESS' }] });
+
+    const outcome = await world.run();
+
+    expect(outcome.failure).toBeUndefined();
+    expect(world.stacks.deletes()).toEqual([['pr-42-api', 'STANDARD']]);
+    expect(world.stacks.peek('pr-42-api')?.status).toBe('CREATE_COMPLETE');
+    expect(world.log.messages('warning').join('\n')).toContain('never executed');
+  });
+
+  it.each([
+    [
+      'has resources',
+      { resources: [{ logicalId: 'Queue', type: 'AWS::SQS::Queue', status: 'CREATE_COMPLETE' }] },
+    ],
+    ['is not REVIEW_IN_PROGRESS', { status: 'CREATE_COMPLETE' }],
+  ])('still refuses an untagged stack that %s', async (_, spec) => {
+    const world = await setup({ existing: [{ name: 'pr-42-api', status: 'REVIEW_IN_PROGRESS', ...spec }] });
+
+    const outcome = await world.run();
+
+    expect(world.stacks.deletes()).toEqual([]);
+    expect(outcome.failure).toContain('Stack pr-42-api already exists and belongs to');
+  });
+
   it('fails, without deploying, when a stack to recreate cannot be deleted', async () => {
     const world = await setup({
       existing: [

@@ -5,7 +5,12 @@ import { type DestroyRequest, destroy } from '../../src/workflows/destroy.js';
 import { Reporter } from '../../src/workflows/reporter.js';
 import { loadRunState } from '../../src/workflows/run-state.js';
 import { FakeClock, FakeGitHub, FakeLog, FakeStep, Journal } from '../support/fake-ports.js';
-import { type FakeStackSpec, FakeStacks, type FakeStacksOptions } from '../support/fake-stacks.js';
+import {
+  FakeBuckets,
+  type FakeStackSpec,
+  FakeStacks,
+  type FakeStacksOptions,
+} from '../support/fake-stacks.js';
 
 const REPO = 'acme/invoices';
 const PR = 42;
@@ -22,6 +27,15 @@ function tags(wave: number, pullRequest = PR, repository = REPO): Record<string,
   };
 }
 
+const BUCKET = 'pr-42-data-uploadsbucket-1x2y3z';
+/** The stack's bucket, as DescribeStackResources shows it after a delete it blocked. */
+const FAILED_BUCKET = {
+  logicalId: 'Uploads',
+  type: 'AWS::S3::Bucket',
+  physicalId: BUCKET,
+  status: 'DELETE_FAILED',
+  statusReason: 'The bucket you tried to delete is not empty',
+};
 const DATA: FakeStackSpec = { name: 'pr-42-data', tags: tags(0) };
 const API: FakeStackSpec = { name: 'pr-42-api', tags: tags(1) };
 
@@ -33,8 +47,10 @@ function setup(existing: readonly FakeStackSpec[], options: Omit<FakeStacksOptio
   const stacks = new FakeStacks(clock, { ...options, journal });
   for (const spec of existing) stacks.add(spec);
   const github = new FakeGitHub(journal).withPull(PR, 'closed', true);
+  const buckets = new FakeBuckets(new Map([[BUCKET, 3]]));
   const request: DestroyRequest = { repository: REPO, pullRequest: PR, environment: ENV };
   return {
+    buckets,
     journal,
     clock,
     log,
@@ -48,6 +64,7 @@ function setup(existing: readonly FakeStackSpec[], options: Omit<FakeStacksOptio
         step,
         stacks,
         reporter: new Reporter({ github, step, log, comment: true }),
+        buckets,
       }),
   };
 }
@@ -123,8 +140,37 @@ describe('destroy', () => {
     expect(deleteOf('pr-42-data')).toBeGreaterThan(lastSettleOf('pr-42-api'));
   });
 
-  it('retries a DELETE_FAILED stack once, then with FORCE_DELETE_STACK', async () => {
-    const world = setup([{ ...DATA, deleteFailures: 2 }]);
+  it('empties the bucket that blocked the delete, then retries the normal delete', async () => {
+    const world = setup([{ ...DATA, deleteFailures: 1, resources: [FAILED_BUCKET] }]);
+
+    const outcome = await world.run();
+
+    expect(world.buckets.emptied).toEqual([BUCKET]);
+    expect(world.stacks.deletes()).toEqual([
+      ['pr-42-data', 'STANDARD'],
+      ['pr-42-data', 'STANDARD'],
+    ]);
+    expect(outcome.report.state).toBe('destroyed');
+    expect(outcome.failure).toBeUndefined();
+  });
+
+  it('never empties a bucket CloudFormation did not try to delete (DeletionPolicy Retain)', async () => {
+    const kept = { ...FAILED_BUCKET, status: 'CREATE_COMPLETE' };
+    const world = setup([{ ...DATA, deleteFailures: 1, resources: [kept] }]);
+
+    await world.run();
+
+    expect(world.buckets.emptied).toEqual([]);
+  });
+
+  it('reports a forced delete as resources left behind, never as a clean destroy, and fails the step', async () => {
+    const cause = {
+      stack: 'pr-42-data',
+      resource: 'Uploads',
+      resourceType: 'AWS::S3::Bucket',
+      reason: 'The bucket you tried to delete is not empty',
+    };
+    const world = setup([{ ...DATA, deleteFailures: 2, resources: [FAILED_BUCKET], failure: cause }]);
 
     const outcome = await world.run();
 
@@ -133,11 +179,58 @@ describe('destroy', () => {
       ['pr-42-data', 'STANDARD'],
       ['pr-42-data', 'FORCE_DELETE_STACK'],
     ]);
-    expect(outcome.report.state).toBe('destroyed');
+    expect(outcome.report.state).toBe('destroy-failed');
     expect(outcome.report.stacks).toEqual([
-      { name: 'pr-42-data', outcome: 'deleted', status: 'DELETE_COMPLETE' },
+      {
+        name: 'pr-42-data',
+        outcome: 'force-deleted',
+        status: 'DELETE_COMPLETE',
+        retained: [{ logicalId: 'Uploads', type: 'AWS::S3::Bucket', physicalId: BUCKET }],
+      },
     ]);
+    expect(outcome.report.failure).toEqual(cause);
+    expect(outcome.failure).toContain(`Uploads (AWS::S3::Bucket, ${BUCKET}) in pr-42-data`);
+    expect(JSON.parse(world.step.outputs.stacks ?? '[]')).toEqual(['pr-42-data']);
+    const comment = world.github.commentFor(PR, markerFor(ENV))?.body ?? '';
+    expect(comment).toContain('was destroyed, but resources were left behind');
+    expect(comment).toContain('#### Resources left behind (1)');
+    expect(comment).toContain(`\`${BUCKET}\``);
     expect(world.log.messages('warning').join('\n')).toContain('DeletionMode FORCE_DELETE_STACK');
+  });
+
+  it('turns termination protection off before deleting a protected stack', async () => {
+    const world = setup([{ ...DATA, terminationProtection: true }]);
+
+    const outcome = await world.run();
+
+    expect(world.stacks.calls.map((call) => call.method)).toEqual(['list', 'unprotect', 'delete', 'settle']);
+    expect(outcome.report.state).toBe('destroyed');
+    expect(world.stacks.names()).toEqual([]);
+  });
+
+  it('leaves nested stacks to their parent: never deleted directly, never reported', async () => {
+    const world = setup([DATA, { name: 'pr-42-data-NestedA1B2-XYZ', tags: tags(0), parentId: 'parent-id' }]);
+
+    const outcome = await world.run();
+
+    expect(world.stacks.deletes()).toEqual([['pr-42-data', 'STANDARD']]);
+    expect(outcome.report.stacks?.map((stack) => stack.name)).toEqual(['pr-42-data']);
+  });
+
+  it('marks every deployment of the environment inactive, not only the latest', async () => {
+    const world = setup([DATA]);
+    for (const ref of ['sha-1', 'sha-2', 'sha-3'])
+      await world.github.createDeployment({ environment: ENV, ref, description: 'push' });
+    await world.github.createDeployment({ environment: 'pr-7', ref: 'sha-7', description: 'other PR' });
+
+    await world.run();
+
+    const last = (environment: string) =>
+      world.github.deployments
+        .filter((deployment) => deployment.environment === environment)
+        .map((deployment) => deployment.statuses.at(-1)?.state);
+    expect(last(ENV)).toEqual(['inactive', 'inactive', 'inactive']);
+    expect(last('pr-7')).toEqual([undefined]);
   });
 
   it('needs no force when the retry succeeds', async () => {

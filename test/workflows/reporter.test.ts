@@ -70,7 +70,7 @@ describe('Reporter', () => {
     expect(world.log.messages('warning')).toEqual([]);
   });
 
-  it.each(['upsertComment', 'createDeployment', 'setDeploymentStatus', 'latestDeployment'] as const)(
+  it.each(['upsertComment', 'createDeployment', 'setDeploymentStatus', 'deploymentIds'] as const)(
     'a failing %s is a warning and never throws',
     async (method) => {
       const world = setup(new FakeGitHub().failing(method));
@@ -81,7 +81,7 @@ describe('Reporter', () => {
       ).resolves.toBeUndefined();
 
       const warnings = world.log.messages('warning');
-      if (method !== 'latestDeployment') expect(warnings.join('\n')).toContain('Bad credentials');
+      if (method !== 'deploymentIds') expect(warnings.join('\n')).toContain('Bad credentials');
       expect(world.step.summaries).toHaveLength(1);
     },
   );

@@ -5,6 +5,8 @@ import type { InvoiceCreated } from '../domain/invoice-created.js';
 
 /** The `source` of every event this service puts on its bus. */
 export const EVENT_SOURCE = 'sample.invoicing';
+/** The `detail-type` of the InvoiceCreated event; its detail is contracts/events/invoice-created.v1. */
+export const INVOICE_CREATED = 'InvoiceCreated';
 
 /** EventPublisher on an EventBridge bus; the detail is the versioned InvoiceCreated contract. */
 export class EventBridgeEventPublisher implements EventPublisher {
@@ -20,7 +22,7 @@ export class EventBridgeEventPublisher implements EventPublisher {
           {
             EventBusName: this.busName,
             Source: EVENT_SOURCE,
-            DetailType: 'InvoiceCreated',
+            DetailType: INVOICE_CREATED,
             Detail: JSON.stringify(event),
           },
         ],

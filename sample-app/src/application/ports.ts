@@ -19,6 +19,12 @@ export interface EventPublisher {
   publishInvoiceCreated(event: InvoiceCreated): Promise<void>;
 }
 
+/** Business metrics the service reports. Recording never fails the use case. */
+export interface InvoiceMetrics {
+  /** Counts an issued invoice and the VAT it charges. */
+  invoiceCreated(invoice: Invoice): void;
+}
+
 /** The current time, passed in so tests control it. */
 export interface Clock {
   /** Now. */

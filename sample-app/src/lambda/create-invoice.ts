@@ -5,5 +5,9 @@ import { lambdaHttpHandler } from '../http/lambda-http-handler.js';
 /** Lambda entry point: the wiring is resolved on the first invocation, then reused. */
 export const handler = lambdaHttpHandler(() => {
   const root = compositionRoot();
-  return { logger: root.logger(), newId: root.newId, route: createInvoiceRoute(root.createInvoice()) };
+  return {
+    observability: root.observability(),
+    newId: root.newId,
+    route: createInvoiceRoute(root.createInvoice()),
+  };
 });

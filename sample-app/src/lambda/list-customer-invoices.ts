@@ -6,7 +6,7 @@ import { listCustomerInvoicesRoute } from '../http/list-customer-invoices-route.
 export const handler = lambdaHttpHandler(() => {
   const root = compositionRoot();
   return {
-    logger: root.logger(),
+    observability: root.observability(),
     newId: root.newId,
     route: listCustomerInvoicesRoute(root.listCustomerInvoices()),
   };

@@ -5,5 +5,9 @@ import { markInvoicePaidRoute } from '../http/mark-invoice-paid-route.js';
 /** Lambda entry point: the wiring is resolved on the first invocation, then reused. */
 export const handler = lambdaHttpHandler(() => {
   const root = compositionRoot();
-  return { logger: root.logger(), newId: root.newId, route: markInvoicePaidRoute(root.markInvoicePaid()) };
+  return {
+    observability: root.observability(),
+    newId: root.newId,
+    route: markInvoicePaidRoute(root.markInvoicePaid()),
+  };
 });

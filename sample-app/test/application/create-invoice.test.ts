@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryEventPublisher } from '../../src/adapters/in-memory-event-publisher.js';
+import { InMemoryInvoiceMetrics } from '../../src/adapters/in-memory-invoice-metrics.js';
 import { InMemoryInvoiceRepository } from '../../src/adapters/in-memory-invoice-repository.js';
 import { createInvoice } from '../../src/application/create-invoice.js';
 import { InvoiceAlreadyExistsError, ValidationError } from '../../src/domain/errors.js';
@@ -8,7 +9,13 @@ import { fixedClock, newInvoice, sequentialIds } from '../support/invoice-fixtur
 function setup(ids = sequentialIds()) {
   const invoices = new InMemoryInvoiceRepository();
   const events = new InMemoryEventPublisher();
-  return { invoices, events, create: createInvoice({ invoices, events, clock: fixedClock(), ids }) };
+  const metrics = new InMemoryInvoiceMetrics();
+  return {
+    invoices,
+    events,
+    metrics,
+    create: createInvoice({ invoices, events, clock: fixedClock(), ids, metrics }),
+  };
 }
 
 describe('create invoice', () => {
@@ -34,11 +41,18 @@ describe('create invoice', () => {
     ]);
   });
 
-  it('stores nothing and announces nothing when the input is invalid', async () => {
-    const { invoices, events, create } = setup();
+  it('counts the invoice once it is stored and announced', async () => {
+    const { metrics, create } = setup();
+    const invoice = await create(newInvoice());
+    expect(metrics.created).toEqual([invoice]);
+  });
+
+  it('stores, announces and counts nothing when the input is invalid', async () => {
+    const { invoices, events, metrics, create } = setup();
     await expect(create(newInvoice({ country: 'XX' }))).rejects.toThrow(ValidationError);
     expect(invoices.writes).toBe(0);
     expect(events.published).toEqual([]);
+    expect(metrics.created).toEqual([]);
   });
 
   it('announces nothing when the id is already taken', async () => {

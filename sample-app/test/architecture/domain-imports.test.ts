@@ -52,4 +52,14 @@ describe('architecture', () => {
       expect(outside, relative(root, file)).toEqual([]);
     }
   });
+
+  it('the notifier knows InvoiceCreated only through the contract, not through the producer’s code', () => {
+    const files = sourceFiles(join(root, 'src', 'notifications'));
+    expect(files.length).toBeGreaterThan(2);
+    for (const file of files) {
+      // Only its own siblings: no domain, application or package imports.
+      const outside = importsOf(file).filter((specifier) => !/^\.\/[a-z0-9-]+\.js$/.test(specifier));
+      expect(outside, relative(root, file)).toEqual([]);
+    }
+  });
 });

@@ -13,6 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { EVENT_SOURCE, EventBridgeEventPublisher } from '../../src/adapters/eventbridge-event-publisher.js';
 import { InMemoryEventPublisher } from '../../src/adapters/in-memory-event-publisher.js';
+import { InMemoryInvoiceMetrics } from '../../src/adapters/in-memory-invoice-metrics.js';
 import { InMemoryInvoiceRepository } from '../../src/adapters/in-memory-invoice-repository.js';
 import { createInvoice } from '../../src/application/create-invoice.js';
 import type { EventPublisher } from '../../src/application/ports.js';
@@ -28,6 +29,7 @@ function createWith(events: EventPublisher) {
     events,
     clock: fixedClock(),
     ids: { next: () => '0b6c9a7e-1f0d-4a8e-9c11-5d2f3e4a5b6c' },
+    metrics: new InMemoryInvoiceMetrics(),
   });
 }
 

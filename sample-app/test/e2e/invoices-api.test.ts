@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ObservedResponse, openApiContract } from '../support/contract-validators.js';
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { eventContract, type ObservedResponse, openApiContract } from '../support/contract-validators.js';
 import { type ApiUnderTest, apiUnderTest } from './support/api-under-test.js';
+import { fetchDeployedBundle } from './support/deployed-bundle.js';
 import { type Deployment, deploymentFromEnv } from './support/deployment.js';
+import { startLambdaHost } from './support/lambda-host-process.js';
 
 const contract = openApiContract();
 let deployment: Deployment;
@@ -116,6 +119,46 @@ describe('invoicing HTTP API (emulator mode serves the deployed handlers locally
       expect(Item?.customerId?.S).toBe(customerId);
     } finally {
       dynamo.destroy();
+    }
+  });
+});
+
+// On AWS the rule invokes the notifier itself. On an emulator the e2e set-up points the deployed rule at a
+// queue (moto cannot deliver to a Lambda target): the events the deployed create-invoice bundle put on the
+// deployed bus, through the deployed rule, are checked against the contract and handed to the notifier's
+// deployed bundle, run locally.
+describe.runIf(inject('invoiceCreatedQueueUrl') !== undefined)('InvoiceCreated (emulator mode)', () => {
+  it('the deployed rule delivers valid v1 events, and the deployed notifier reads them', async () => {
+    const QueueUrl = inject('invoiceCreatedQueueUrl');
+    const sqs = new SQSClient({});
+    const envelopes: { source: string; 'detail-type': string; detail: { customerId: string } }[] = [];
+    try {
+      for (let round = 0; round < 5 && envelopes.length < 2; round += 1) {
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+        );
+        for (const message of Messages) {
+          const envelope = JSON.parse(message.Body ?? '{}');
+          if (envelope.detail?.customerId === customerId) envelopes.push(envelope);
+          await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: message.ReceiptHandle }));
+        }
+      }
+    } finally {
+      sqs.destroy();
+    }
+    expect(envelopes).toHaveLength(2); // the two invoices created above
+    const v1 = eventContract('invoice-created.v1.schema.json');
+    for (const envelope of envelopes) {
+      expect(envelope).toMatchObject({ source: 'sample.invoicing', 'detail-type': 'InvoiceCreated' });
+      expect(v1.violations(envelope.detail)).toEqual([]);
+    }
+    const bundle = await fetchDeployedBundle(deployment.stackName, deployment.notifierFunctionName);
+    const notifier = await startLambdaHost(bundle, process.env);
+    try {
+      for (const envelope of envelopes) await notifier.invoke(envelope);
+      expect(notifier.output().match(/customer notified/g)).toHaveLength(2);
+    } finally {
+      await notifier.stop();
     }
   });
 });

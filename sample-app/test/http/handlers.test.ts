@@ -145,8 +145,9 @@ describe('correlation id', () => {
       inMemoryApi(undefined, 'INFO').create(post(newInvoice(), { 'X-Correlation-ID': 'req-42' })),
     );
     expect(response.headers?.['x-correlation-id']).toBe('req-42');
-    expect(lines.length).toBeGreaterThanOrEqual(2);
-    for (const line of lines) expect(line.correlationId).toBe('req-42');
+    const logLines = lines.filter((line) => 'level' in line); // the rest are EMF metric lines
+    expect(logLines.length).toBeGreaterThanOrEqual(2);
+    for (const line of logLines) expect(line.correlationId).toBe('req-42');
   });
 
   it('generates one when absent or malformed, and uses it in error bodies too', async () => {
@@ -164,5 +165,53 @@ describe('correlation id', () => {
     const { lines } = await capturedLogs(() => api.get(getById('inv-1')));
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(line.correlationId).toBe('generated-1');
+  });
+});
+
+describe('metrics (CloudWatch EMF on stdout)', () => {
+  type Emf = Record<string, unknown> & {
+    _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
+  };
+  const emf = (lines: Record<string, unknown>[]) => lines.filter((line): line is Emf => '_aws' in line);
+  const metricNames = (line: Emf) =>
+    line._aws.CloudWatchMetrics.flatMap((set) => set.Metrics.map((m) => m.Name));
+
+  it('counts each invoice created, and the VAT it charged per country and currency', async () => {
+    const api = inMemoryApi();
+    const { lines } = await capturedLogs(async () => {
+      await api.create(
+        post(
+          newInvoice({
+            country: 'DE',
+            currency: 'EUR',
+            lines: [{ description: 'x', quantity: 1, unitPrice: 150 }],
+          }),
+        ),
+      );
+      await api.create(post(newInvoice({ country: 'GB' })));
+    });
+    const created = emf(lines).filter((line) => metricNames(line).includes('InvoicesCreated'));
+    expect(created).toHaveLength(2);
+    for (const line of created) {
+      expect(line).toMatchObject({ InvoicesCreated: 1, service: 'invoicing-test' });
+      expect(line._aws.CloudWatchMetrics[0]?.Namespace).toBe('Test/Invoicing');
+    }
+    const vat = emf(lines).filter((line) => metricNames(line).includes('VatCharged'));
+    expect(vat.map(({ country, currency, VatCharged }) => ({ country, currency, VatCharged }))).toEqual([
+      { country: 'DE', currency: 'EUR', VatCharged: 29 },
+      { country: 'GB', currency: 'GBP', VatCharged: 20 },
+    ]);
+    expect(vat[0]?._aws.CloudWatchMetrics[0]?.Dimensions[0]).toEqual(
+      expect.arrayContaining(['service', 'country', 'currency']),
+    );
+  });
+
+  it('emits no metric for a rejected invoice or a read', async () => {
+    const api = inMemoryApi();
+    const { lines } = await capturedLogs(async () => {
+      await api.create(post(newInvoice({ country: 'XX' })));
+      await api.get(getById('missing'));
+    });
+    expect(emf(lines)).toEqual([]);
   });
 });

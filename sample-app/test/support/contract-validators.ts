@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import AjvDraft04Module from 'ajv-draft-04';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+// Both packages are CommonJS with a default export: under Node ESM the class is the module's `default`.
+const AjvDraft04 = ((AjvDraft04Module as unknown as { default?: unknown }).default ??
+  AjvDraft04Module) as typeof AjvDraft04Module.default;
+const addFormats = addFormatsModule as unknown as <T>(ajv: T) => T;
 
 const OPENAPI_ID = 'urn:sample-app:openapi';
 const contractsDir = new URL('../../contracts/', import.meta.url);
@@ -15,7 +19,7 @@ export interface ObservedResponse {
   readonly body: unknown;
 }
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
 /**
  * Validates responses against contracts/openapi.yaml with a real JSON Schema 2020-12 validator (OpenAPI 3.1
@@ -79,10 +83,19 @@ export function openApiContract() {
   };
 }
 
-/** A real JSON Schema validator for a versioned event contract in contracts/events/. */
-export function eventContract(file: string) {
-  const schema = JSON.parse(readFileSync(new URL(`events/${file}`, contractsDir), 'utf8')) as Json;
-  const ajv = new Ajv2020({ strict: true, allErrors: true });
+/** The text of a versioned event contract in contracts/events/, exactly as the stack publishes it. */
+export function eventContractText(file: string): string {
+  return readFileSync(new URL(`events/${file}`, contractsDir), 'utf8');
+}
+
+/**
+ * A real JSON Schema validator for a versioned event contract: a file in contracts/events/, or a schema
+ * given as an object (a changed copy, in the compatibility tests). Event contracts are JSON Schema draft 4,
+ * the dialect the EventBridge schema registry holds.
+ */
+export function eventContract(file: string | Json) {
+  const schema = typeof file === 'string' ? (JSON.parse(eventContractText(file)) as Json) : file;
+  const ajv = new AjvDraft04({ strict: true, allErrors: true });
   addFormats(ajv);
   const validate = ajv.compile(schema);
   return {

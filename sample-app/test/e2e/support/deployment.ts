@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 
-/** The four functions, keyed as the stack's `<Key>FunctionName` outputs. */
+/** The four API functions, keyed as the stack's `<Key>FunctionName` outputs. */
 export const FUNCTIONS = ['CreateInvoice', 'GetInvoice', 'ListCustomerInvoices', 'MarkInvoicePaid'] as const;
 export type FunctionKey = (typeof FUNCTIONS)[number];
 
@@ -12,6 +12,9 @@ export interface Deployment {
   readonly tableName: string;
   readonly eventBusName: string;
   readonly functionNames: Record<FunctionKey, string>;
+  /** The InvoiceCreated consumer and the rule that feeds it. */
+  readonly notifierFunctionName: string;
+  readonly invoiceCreatedRuleName: string;
   /** Set when AWS_ENDPOINT_URL points the SDK at an emulator such as moto. */
   readonly emulatorEndpoint: string | undefined;
 }
@@ -41,6 +44,8 @@ export function deploymentFromEnv(env: NodeJS.ProcessEnv = process.env): Deploym
     functionNames: Object.fromEntries(
       FUNCTIONS.map((key) => [key, required(screaming(`${key}FunctionName`))]),
     ) as Record<FunctionKey, string>,
+    notifierFunctionName: required('NOTIFY_INVOICE_CREATED_FUNCTION_NAME'),
+    invoiceCreatedRuleName: required('INVOICE_CREATED_RULE_NAME'),
     emulatorEndpoint: env.AWS_ENDPOINT_URL === '' ? undefined : env.AWS_ENDPOINT_URL,
   };
 }

@@ -36,7 +36,8 @@ const server = createServer((request, response) => {
     };
     handler(JSON.parse(Buffer.concat(chunks).toString('utf8')), context).then(
       (result) => {
-        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result));
+        // A handler that returns nothing (an event consumer) answers `null`, as Lambda does.
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result ?? null));
       },
       (error: unknown) => {
         // An unhandled error, as Lambda reports it: API Gateway turns this into a 502.
