@@ -73,7 +73,7 @@ describe('require-label: an environment only while the PR carries the label', ()
     expect(JSON.parse(result.outputs.stacks ?? '[]')).toEqual(['pr-42-data']);
     expect(await stacks()).toEqual(['pr-42-data', DECOY]);
     expect(github.comments(42)).toHaveLength(1);
-  });
+  }, 180_000); // bootstrap and deploy: about 30 s alone, several times that on a busy 2-core machine
 
   it('an unlabeled event replayed while the PR carries the label again: the environment stays', async () => {
     const result = await run({ event: 'pull-request-unlabeled' });
@@ -106,5 +106,5 @@ describe('require-label: an environment only while the PR carries the label', ()
     expect(result.exitCode, result.log).toBe(0);
     expect(result.log).toContain('destroying its environment');
     expect(await stacks()).toEqual([DECOY]);
-  });
+  }, 180_000);
 });
