@@ -15,6 +15,8 @@ export interface Inputs {
   readonly mode: Mode;
   readonly roleToAssume?: string;
   readonly awsRegion: string;
+  /** Regions cleanup sweeps; [awsRegion] unless the regions input lists others. */
+  readonly regions: readonly string[];
   readonly allowedAccountIds: readonly string[];
   readonly roleSessionName?: string;
   readonly roleDurationSeconds: number;
@@ -43,6 +45,8 @@ export interface Inputs {
   readonly reportFile?: string;
   /** How often stack status and events are read while stacks change; undefined: toolkit-lib's defaults. */
   readonly pollIntervalMs?: number;
+  /** A PR has an environment only while it carries this label. */
+  readonly requireLabel?: string;
 }
 
 /** Reads one input by its action.yml name; returns '' when unset. */
@@ -97,11 +101,21 @@ export function parseInputs(
     );
   }
   const pollIntervalMs = optional('poll-interval-ms');
+  const requireLabel = optional('require-label');
+  const githubToken = text('github-token');
+  if (requireLabel !== undefined && githubToken === '') {
+    throw new InputError(
+      'require-label',
+      `require-label is "${requireLabel}" but github-token is empty: prenv reads the PR's labels from the GitHub API. ` +
+        "Set github-token (the default, the workflow's github.token, is enough) or remove require-label.",
+    );
+  }
 
   return {
     mode,
     ...(roleToAssume === undefined ? {} : { roleToAssume }),
     awsRegion,
+    regions: regionList(text('regions'), awsRegion),
     allowedAccountIds: accountIds(text('allowed-account-ids')),
     ...(optional('role-session-name') === undefined
       ? {}
@@ -132,7 +146,7 @@ export function parseInputs(
     ),
     ...(testReport === undefined ? {} : { testReport }),
     testTimeoutMinutes: integer('test-timeout-minutes', text('test-timeout-minutes') || '30', 1, 360),
-    githubToken: text('github-token'),
+    githubToken,
     comment: boolean('comment', text('comment') || 'true'),
     ...(pullRequest === undefined ? {} : { pullRequest: pullRequestNumber(pullRequest) }),
     dryRun: boolean('dry-run', text('dry-run') || 'false'),
@@ -142,6 +156,7 @@ export function parseInputs(
     ...(pollIntervalMs === undefined
       ? {}
       : { pollIntervalMs: integer('poll-interval-ms', pollIntervalMs, 1, 600_000) }),
+    ...(requireLabel === undefined ? {} : { requireLabel }),
   };
 }
 
@@ -189,6 +204,20 @@ export function checkSessionCoversTests(inputs: Inputs): void {
       `Set role-duration-seconds to at least ${needed} (and the role's maximum session duration with it), ` +
       'or lower test-timeout-minutes.',
   );
+}
+
+/** The regions input: comma- or space-separated regions, each checked, duplicates dropped. */
+function regionList(value: string, awsRegion: string): string[] {
+  const regions = value.split(/[\s,]+/).filter((region) => region !== '');
+  if (regions.length === 0) return [awsRegion];
+  const bad = regions.find((region) => !REGION.test(region));
+  if (bad !== undefined) {
+    throw new InputError(
+      'regions',
+      `regions must be comma-separated AWS regions such as eu-west-2,us-east-1; got "${bad}"`,
+    );
+  }
+  return [...new Set(regions)];
 }
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {

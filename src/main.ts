@@ -45,7 +45,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   // The runner masks the default token; an app or personal token from an earlier step may not be.
   if (inputs.githubToken !== '') log.mask(inputs.githubToken);
   const context = await readRunContext(env);
-  const plan = planRun(inputs.mode, context.event, inputs.pullRequest);
+  const plan = planRun(inputs.mode, context.event, inputs.pullRequest, inputs.requireLabel);
   if (plan.kind === 'skip') {
     log.notice(plan.reason);
     await step

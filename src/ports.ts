@@ -231,6 +231,8 @@ export interface PullRequestState {
   readonly headSha: string;
   /** owner/repo of the head branch; another repository (or '' once deleted) means a fork. */
   readonly headRepository: string;
+  /** The names of the labels it carries now. */
+  readonly labels: readonly string[];
 }
 
 /** GitHub deployment status states prenv uses. */

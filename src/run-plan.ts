@@ -17,6 +17,7 @@ import type { AwsSession } from './ports.js';
 import { cleanup } from './workflows/cleanup.js';
 import { deploy } from './workflows/deploy.js';
 import { destroy } from './workflows/destroy.js';
+import { gateOnLabel } from './workflows/label-gate.js';
 import { saveReportFile } from './workflows/report-file.js';
 import { Reporter } from './workflows/reporter.js';
 
@@ -70,6 +71,34 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
       { repository: context.repository, pullRequest, environment: environment as string, ...links },
       { log, clock, step, stacks, state, reporter, buckets },
     );
+
+  if ((plan.kind === 'deploy' || plan.kind === 'destroy') && plan.requireLabel !== undefined) {
+    // parseInputs refuses require-label without a token, so github is there.
+    if (github === undefined) throw new Error('require-label needs github-token');
+    const gate = await gateOnLabel(
+      {
+        repository: context.repository,
+        pullRequest: plan.pullRequest,
+        label: plan.requireLabel,
+        wants: plan.kind,
+      },
+      { github, stacks, log },
+    );
+    if (gate.run === 'nothing') {
+      log.notice(gate.reason);
+      step.setOutput('stacks', '[]');
+      step.setOutput('test-result', 'skipped');
+      await step
+        .appendSummary(`### prenv: nothing to do\n\n${escapeText(gate.reason)}\n`)
+        .catch(() => undefined);
+      return undefined;
+    }
+    if (gate.run === 'destroy' && plan.kind === 'deploy') {
+      const outcome = await destroyEnvironment(plan.pullRequest);
+      await reporter.summarize(outcome.report);
+      return outcome.failure;
+    }
+  }
 
   switch (plan.kind) {
     case 'deploy': {
@@ -135,7 +164,26 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
           comment: inputs.comment,
           ...(context.runUrl === undefined ? {} : { runUrl: context.runUrl }),
         },
-        { log, clock, step, stacks, state, github, buckets },
+        {
+          log,
+          clock,
+          step,
+          stacks,
+          state,
+          buckets,
+          // Credentials are global: one CloudFormation and S3 client per region swept, from the same session.
+          regions: inputs.regions.map((region) =>
+            region === session.region
+              ? { region, stacks, buckets, state }
+              : {
+                  region,
+                  stacks: new CloudFormationStacks({ ...session, region }, clock, inputs.pollIntervalMs),
+                  buckets: new S3Buckets({ ...session, region }, env),
+                  state: new SsmStateStore({ ...session, region }, context.repository),
+                },
+          ),
+          github,
+        },
       );
       return outcome.failure;
     }

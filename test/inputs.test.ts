@@ -30,6 +30,7 @@ describe('defaults', () => {
     expect(inputs).toEqual<Inputs>({
       mode: 'auto',
       awsRegion: 'eu-west-2',
+      regions: ['eu-west-2'],
       allowedAccountIds: [],
       roleDurationSeconds: 3600,
       audience: 'sts.amazonaws.com',
@@ -59,6 +60,7 @@ describe('defaults', () => {
       'testReport',
       'pullRequest',
       'pollIntervalMs',
+      'requireLabel',
     ]) {
       expect(inputs).not.toHaveProperty(key);
     }
@@ -107,6 +109,8 @@ describe('defaults', () => {
       'dry-run': 'true',
       'hide-outputs': 'DbHost',
       'comment-author': 'my-app[bot]',
+      regions: 'eu-west-1, us-east-1',
+      'require-label': 'preview',
     });
     expect(inputs).toEqual<Inputs>({
       mode: 'deploy',
@@ -133,6 +137,8 @@ describe('defaults', () => {
       dryRun: true,
       hideOutputs: ['DbHost'],
       commentAuthor: 'my-app[bot]',
+      regions: ['eu-west-1', 'us-east-1'],
+      requireLabel: 'preview',
     });
   });
 });
@@ -177,6 +183,35 @@ describe('aws-region', () => {
     expect(error.input).toBe('aws-region');
     expect(error.message).toContain('AWS_REGION');
     expect(inputError({}, { awsRegion: '  ' }).input).toBe('aws-region');
+  });
+});
+
+describe('regions', () => {
+  it('defaults to aws-region', () => {
+    expect(parseWith({ 'aws-region': 'us-west-2' }).regions).toEqual(['us-west-2']);
+    expect(parseWith({}, { awsRegion: 'ap-southeast-1' }).regions).toEqual(['ap-southeast-1']);
+  });
+
+  it('reads commas, spaces and newlines, and drops repeats', () => {
+    expect(parseWith({ regions: 'eu-west-2,\nus-east-1  eu-west-2,' }).regions).toEqual([
+      'eu-west-2',
+      'us-east-1',
+    ]);
+  });
+});
+
+describe('require-label', () => {
+  it('is kept as written, trimmed', () => {
+    expect(parseWith({ 'require-label': ' needs preview ', 'github-token': 't' }).requireLabel).toBe(
+      'needs preview',
+    );
+  });
+
+  it('fails naming require-label and github-token when there is no token to read labels with', () => {
+    const error = inputError({ 'require-label': 'preview' });
+    expect(error.input).toBe('require-label');
+    expect(error.message).toContain('github-token');
+    expect(error.message).toContain('"preview"');
   });
 });
 
@@ -356,6 +391,8 @@ const BAD_INPUTS: readonly {
   { input: 'test-working-directory', value: '/tmp', allowed: 'path inside the repository' },
   { input: 'test-report', value: '/tmp/junit.xml', allowed: 'path inside the repository' },
   { input: 'test-report', value: '../reports/*.xml', allowed: 'path inside the repository' },
+  { input: 'regions', value: 'eu-west-2,London', got: 'London', allowed: 'comma-separated AWS regions' },
+  { input: 'regions', value: 'eu-west-2;us-east-1', allowed: 'comma-separated AWS regions such as' },
   { input: 'environment-name', value: 'pr-{pr}', got: '{pr}', allowed: 'may use {number} and {repo} only' },
   { input: 'environment-name', value: '{owner}-{number}', got: '{owner}', allowed: '{number} and {repo}' },
 ];

@@ -365,14 +365,15 @@ export class FakeGitHub implements GitHubPort {
 
   constructor(private readonly journal?: Journal) {}
 
-  /** Adds an open (or closed) PR. */
+  /** Adds an open (or closed) PR, carrying `labels`. */
   withPull(
     number: number,
     state: 'open' | 'closed' = 'open',
     merged = false,
+    labels: string[] = [],
     headRepository = 'acme/invoices',
   ): this {
-    this.pulls.set(number, { number, state, merged, headSha: `sha-${number}`, headRepository });
+    this.pulls.set(number, { number, state, merged, headSha: `sha-${number}`, headRepository, labels });
     return this;
   }
 

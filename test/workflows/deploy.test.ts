@@ -836,7 +836,7 @@ describe('outputs and the e2e environment', () => {
 
 describe('a fork PR named by pull-request outside a pull_request event', () => {
   it('is refused before any synth or write', async () => {
-    const github = new FakeGitHub().withPull(PR, 'open', false, 'mallory/invoices');
+    const github = new FakeGitHub().withPull(PR, 'open', false, [], 'mallory/invoices');
     const world = await setup({ github });
 
     const outcome = await world.run();
