@@ -1,5 +1,5 @@
-// Bundles the action into dist/: ESM entry points for main and post, the CDK toolkit in its own
-// lazily imported chunk, and the data files toolkit-lib reads at run time beside it.
+// Bundles the action into dist/: ESM entry points for main and post, the CDK toolkit as its own
+// separately bundled file with a fixed name, and the data files toolkit-lib reads at run time beside it.
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -22,21 +22,44 @@ const banner = [
   'const __dirname = __prenvDirname(__filename);',
 ].join('\n');
 
-await rm(outdir, { recursive: true, force: true });
-await build({
-  entryPoints: { index: join(root, 'src/index.ts'), post: join(root, 'src/post.ts') },
-  outdir,
+// toolkit-lib is bundled on its own, into a file whose name and bytes depend only on toolkit-lib and
+// its dependencies: a change to prenv's code leaves it byte-identical, so git stores no new 6 MB blob.
+// prenv's bundle imports it by the subpath import `#toolkit-lib`, which dist/package.json maps to
+// the file (Node resolves it the same from dist/ and from dist/chunks/).
+const TOOLKIT_FILE = 'chunks/toolkit-lib.js';
+const TOOLKIT_IMPORT = '#toolkit-lib';
+const common = {
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node24',
-  chunkNames: 'chunks/[name]-[hash]',
   banner: { js: banner },
   legalComments: 'none',
   logLevel: 'warning',
   minifySyntax: true,
   minifyWhitespace: true,
+};
+/** Resolves `@aws-cdk/toolkit-lib` to the separately bundled file instead of bundling it again. */
+const toolkitExternal = {
+  name: 'toolkit-lib-external',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^@aws-cdk\/toolkit-lib$/ }, () => ({ path: TOOLKIT_IMPORT, external: true }));
+  },
+};
+
+await rm(outdir, { recursive: true, force: true });
+await build({
+  ...common,
+  entryPoints: [require.resolve('@aws-cdk/toolkit-lib')],
+  outfile: join(outdir, TOOLKIT_FILE),
+});
+await build({
+  ...common,
+  entryPoints: { index: join(root, 'src/index.ts'), post: join(root, 'src/post.ts') },
+  outdir,
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  plugins: [toolkitExternal],
 });
 
 // Data files, placed where the bundled code looks for them. Chunks live in dist/chunks/, so
@@ -60,5 +83,15 @@ const toolkitVersion = JSON.parse(await readFile(join(toolkitRoot, 'package.json
 await cp(join(toolkitRoot, 'build-info.json'), join(outdir, 'build-info.json'));
 await writeFile(
   join(outdir, 'package.json'),
-  `${JSON.stringify({ name: 'prenv-dist', version: toolkitVersion, private: true, type: 'module' }, null, 2)}\n`,
+  `${JSON.stringify(
+    {
+      name: 'prenv-dist',
+      version: toolkitVersion,
+      private: true,
+      type: 'module',
+      imports: { [TOOLKIT_IMPORT]: `./${TOOLKIT_FILE}` },
+    },
+    null,
+    2,
+  )}\n`,
 );

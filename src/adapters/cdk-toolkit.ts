@@ -16,6 +16,7 @@ import type {
   SynthesizedStack,
   SynthRequest,
 } from '../ports.js';
+import { toolkitHttpOptions } from './aws-config.js';
 
 const STDERR_TAIL_LINES = 25;
 
@@ -115,6 +116,7 @@ export class CdkToolkit implements CdkPort {
           provider: async () => session.credentials,
           region: session.region,
         }),
+        ...toolkitHttpOptions(),
       },
     });
   }

@@ -31,11 +31,12 @@ afterAll(async () => {
 describe('the whole lifecycle with 30% of AWS calls faulted', () => {
   it('opened → synchronize → closed, then cleanup: completes, and nothing is leaked', async () => {
     const env = { AWS_ENDPOINT_URL: proxy.endpoint };
-    // Bootstrap without faults: the CDK's own bootstrap stack is not prenv's to test.
+    // The first deploy is faulted too: bootstrap, both creates, the cross-stack export, the asset upload.
+    proxy.configure({ faultRate: 0.3, random: seeded(7) });
     const first = await runAction({ moto, github, inputs, env });
     expect(first.exitCode, first.log).toBe(0);
+    expect(proxy.calls.filter((call) => call.fault !== undefined).length).toBeGreaterThan(5);
 
-    proxy.configure({ faultRate: 0.3, random: seeded(7) });
     const opened = await runAction({
       moto,
       github,

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -6,6 +6,7 @@ import { parseAction, REPOSITORY_ROOT } from '../../scripts/readme-tables.js';
 
 interface Step {
   readonly id?: string;
+  readonly if?: string;
   readonly uses?: string;
   readonly run?: string;
   readonly with?: Record<string, unknown>;
@@ -13,6 +14,8 @@ interface Step {
 }
 interface Job {
   readonly if?: string;
+  readonly needs?: string | string[];
+  readonly permissions?: Record<string, string>;
   readonly env?: Record<string, string>;
   readonly steps: Step[];
 }
@@ -56,7 +59,26 @@ const FORK_GUARD = 'github.event.pull_request.head.repo.full_name == github.repo
 
 describe('example workflows', () => {
   it('there are the PR lifecycle, the cleanup and CI', () => {
-    expect(files.sort()).toEqual(['ci.yml', 'pr-environment.yml', 'prenv-cleanup.yml']);
+    expect(files.sort()).toEqual(['ci.yml', 'pr-environment.yml', 'prenv-cleanup.yml', 'release.yml']);
+  });
+
+  it('every `npm run` script and `bash` script they run exists', () => {
+    const scripts = Object.keys(
+      (JSON.parse(readFileSync(join(REPOSITORY_ROOT, 'package.json'), 'utf8')) as { scripts: object })
+        .scripts,
+    );
+    for (const [name, flow] of workflows) {
+      for (const job of Object.values(flow.jobs)) {
+        for (const step of job.steps) {
+          for (const [, script] of (step.run ?? '').matchAll(/\bnpm run (?:--silent )?([\w:-]+)/g)) {
+            expect(scripts, `${name}: npm run ${script}`).toContain(script);
+          }
+          for (const [, file] of (step.run ?? '').matchAll(/\bbash (\S+)/g)) {
+            expect(existsSync(join(REPOSITORY_ROOT, file ?? '')), `${name}: bash ${file}`).toBe(true);
+          }
+        }
+      }
+    }
   });
 
   it('every `uses: ./` step passes only inputs action.yml declares', () => {
@@ -173,5 +195,90 @@ describe('example workflows', () => {
       for (const { step } of steps)
         expect(step.with?.['pull-request']).toBe(steps[0]?.step.with?.['pull-request']);
     });
+  });
+
+  describe('release.yml', () => {
+    const flow = workflow('release.yml');
+    const test = flow.jobs.test;
+    const release = flow.jobs.release;
+    const runs = (job: Job | undefined) => job?.steps.map((step) => step.run ?? '') ?? [];
+
+    it('runs only for a pushed vX.Y.Z tag, read-only unless a job needs more, one release at a time', () => {
+      expect(flow.on).toEqual({ push: { tags: ['v*.*.*'] } });
+      expect(flow.permissions).toEqual({ contents: 'read' });
+      expect(flow.concurrency?.['cancel-in-progress']).toBe(false);
+    });
+
+    it('tests as CI does, with moto, checks dist/ and the tag against package.json, holding no token', () => {
+      expect(runs(test)).toContain('bash .ci/run');
+      expect(runs(test)).toContain('npm run check:dist');
+      expect(runs(test).some((run) => run.includes('pip install'))).toBe(true);
+      expect(
+        runs(test).some((run) => run.includes('GITHUB_REF_NAME#v') && run.includes('package.json')),
+      ).toBe(true);
+      expect(test?.permissions).toBeUndefined();
+      expect(test?.steps.find((step) => step.uses?.startsWith('actions/checkout'))?.with).toMatchObject({
+        'persist-credentials': false,
+      });
+    });
+
+    it('releases only after the tests, with the changelog’s notes for the tag', () => {
+      expect(release?.needs).toBe('test');
+      expect(release?.permissions).toEqual({ contents: 'write' });
+      const commands = runs(release).join('\n');
+      expect(commands).toMatch(
+        /npm run --silent release:notes -- "\$GITHUB_REF_NAME" > "\$RUNNER_TEMP\/notes.md"/,
+      );
+      expect(commands).toMatch(
+        /gh release create "\$GITHUB_REF_NAME"[\s\S]*--notes-file "\$RUNNER_TEMP\/notes.md"/,
+      );
+      expect(commands).not.toContain('npm ci'); // the job that can push runs none of the project's dependencies
+    });
+
+    it('moves the major tag (v0 for 0.x) to the release, except for a prerelease', () => {
+      const move = release?.steps.find((step) => step.run?.includes('git push'));
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion in the workflow
+      expect(move?.run).toContain('major="${GITHUB_REF_NAME%%.*}"');
+      expect(move?.run).toContain('git push --force origin "refs/tags/$major"');
+      expect(move?.if).toContain("!contains(github.ref_name, '-')");
+      const major = (tag: string) => tag.split('.')[0];
+      expect(major('v0.1.0')).toBe('v0');
+      expect(major('v1.2.3')).toBe('v1');
+    });
+  });
+
+  describe('dependabot.yml', () => {
+    const config = parse(readFileSync(join(REPOSITORY_ROOT, '.github/dependabot.yml'), 'utf8')) as {
+      updates: Array<{ 'package-ecosystem': string; groups?: Record<string, { patterns: string[] }> }>;
+    };
+    const npm = config.updates.find((update) => update['package-ecosystem'] === 'npm');
+
+    it('updates npm packages and GitHub Actions', () => {
+      expect(config.updates.map((update) => update['package-ecosystem']).sort()).toEqual([
+        'github-actions',
+        'npm',
+      ]);
+    });
+
+    it('groups the CDK, the AWS SDK and the dev tooling, each on its own', () => {
+      expect(npm?.groups?.['aws-cdk']?.patterns).toEqual(
+        expect.arrayContaining(['aws-cdk', 'aws-cdk-lib', '@aws-cdk/*', 'constructs']),
+      );
+      expect(npm?.groups?.['aws-sdk']?.patterns).toEqual(['@aws-sdk/*']);
+      expect(npm?.groups?.['dev-tooling']?.patterns).toEqual(
+        expect.arrayContaining(['@biomejs/*', 'typescript', 'vitest', 'esbuild', 'tsx', '@types/*']),
+      );
+    });
+  });
+
+  it('the examples pin the major tag @v0', () => {
+    const readme = readFileSync(join(REPOSITORY_ROOT, 'README.md'), 'utf8');
+    const pins = [...readme.matchAll(/OWNER\/prenv@(v[^\s`]*)/g)].map((match) => match[1]);
+    expect(pins.length).toBeGreaterThan(0);
+    for (const pin of pins) expect(pin).toMatch(/^v0\b/);
+    for (const name of files) {
+      const text = readFileSync(join(DIR, name), 'utf8');
+      for (const match of text.matchAll(/OWNER\/prenv@(v[^\s`]*)/g)) expect(match[1], name).toMatch(/^v0\b/);
+    }
   });
 });
