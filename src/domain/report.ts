@@ -22,7 +22,14 @@ export interface StackOutput {
 }
 
 /** What happened to one stack in this run. */
-export type StackOutcome = 'deployed' | 'unchanged' | 'failed' | 'not-deployed' | 'deleted' | 'left-behind';
+export type StackOutcome =
+  | 'deployed'
+  | 'hotswapped'
+  | 'unchanged'
+  | 'failed'
+  | 'not-deployed'
+  | 'deleted'
+  | 'left-behind';
 
 /** A stack and what this run did to it. */
 export interface StackReport {
@@ -30,6 +37,8 @@ export interface StackReport {
   readonly outcome: StackOutcome;
   /** CloudFormation status after the run, when known (e.g. DELETE_FAILED). */
   readonly status?: string;
+  /** Outcome hotswapped: what was updated without CloudFormation, e.g. "1 Lambda function's code". */
+  readonly hotswapped?: string;
 }
 
 /** One failing test from the JUnit report. */
