@@ -39,6 +39,8 @@ export interface Inputs {
   readonly comment: boolean;
   readonly pullRequest?: number;
   readonly dryRun: boolean;
+  /** How often stack status and events are read while stacks change; undefined: toolkit-lib's defaults. */
+  readonly pollIntervalMs?: number;
 }
 
 /** Reads one input by its action.yml name; returns '' when unset. */
@@ -84,6 +86,7 @@ export function parseInputs(
   if (testReport !== undefined) insideWorkspace('test-report', testReport, env.workspace);
   const app = optional('app');
   const pullRequest = optional('pull-request');
+  const pollIntervalMs = optional('poll-interval-ms');
 
   return {
     mode,
@@ -125,7 +128,27 @@ export function parseInputs(
     comment: boolean('comment', text('comment') || 'true'),
     ...(pullRequest === undefined ? {} : { pullRequest: pullRequestNumber(pullRequest) }),
     dryRun: boolean('dry-run', text('dry-run') || 'false'),
+    ...(pollIntervalMs === undefined
+      ? {}
+      : { pollIntervalMs: integer('poll-interval-ms', pollIntervalMs, 1, 600_000) }),
   };
+}
+
+/**
+ * Refuses a deploy whose e2e command would outlive a fresh session: with role-to-assume, prenv assumes
+ * the role again right before the tests, and that session lasts role-duration-seconds.
+ */
+export function checkSessionCoversTests(inputs: Inputs): void {
+  if (inputs.roleToAssume === undefined || inputs.testCommand === undefined) return;
+  const needed = inputs.testTimeoutMinutes * 60;
+  if (inputs.roleDurationSeconds >= needed) return;
+  throw new InputError(
+    'role-duration-seconds',
+    `role-duration-seconds (${inputs.roleDurationSeconds}) is shorter than test-timeout-minutes ` +
+      `(${inputs.testTimeoutMinutes} min = ${needed} s): the e2e command's credentials would expire while it runs. ` +
+      `Set role-duration-seconds to at least ${needed} (and the role's maximum session duration with it), ` +
+      'or lower test-timeout-minutes.',
+  );
 }
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {

@@ -1,12 +1,14 @@
 import * as core from '@actions/core';
-import { actionsLog, actionsOidc, actionsStep } from './adapters/actions-core.js';
+import { actionsLog, actionsStep } from './adapters/actions-core.js';
+import { actionsOidcFrom } from './adapters/actions-oidc.js';
 import { readRunContext } from './adapters/github-context.js';
 import { StsCredentials } from './adapters/sts-credentials.js';
+import { systemClock } from './adapters/system-clock.js';
 import { escapeText } from './domain/markdown.js';
 import { environmentName } from './domain/naming.js';
 import { planRun } from './domain/plan.js';
 import { messageOf } from './errors.js';
-import { parseInputs } from './inputs.js';
+import { checkSessionCoversTests, parseInputs } from './inputs.js';
 import { openSession } from './workflows/credentials.js';
 import { saveRunState } from './workflows/run-state.js';
 
@@ -26,6 +28,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 async function main(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const log = actionsLog;
   const step = actionsStep;
+  // Read once, first: the token source is kept in memory to assume the role again later.
+  const oidc = actionsOidcFrom(env);
   const inputs = parseInputs((name) => core.getInput(name), {
     workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
     awsRegion: env.AWS_REGION || env.AWS_DEFAULT_REGION,
@@ -47,6 +51,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<string | undefined> {
       ? undefined
       : environmentName(inputs.environmentName, { number: plan.pullRequest, repository: context.repository });
   if (environment !== undefined) step.setOutput('environment', environment);
+  if (plan.kind === 'deploy') checkSessionCoversTests(inputs);
 
   const session = await log.group('AWS credentials', () =>
     openSession(
@@ -55,7 +60,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<string | undefined> {
         repository: context.repository,
         ...(plan.kind === 'cleanup' ? {} : { pullRequest: plan.pullRequest }),
       },
-      { credentials: new StsCredentials(), oidc: actionsOidc, log },
+      { credentials: new StsCredentials(), oidc, log, clock: systemClock },
     ),
   );
   // Everything else (GitHub, CloudFormation, the workflows) loads only now: nothing of it is on the

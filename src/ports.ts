@@ -34,9 +34,18 @@ export interface AwsCredentials {
   readonly expiration?: Date;
 }
 
+/**
+ * The session's credentials as they are now, renewed (the role assumed again) before they expire.
+ * validForMs: renew unless they last at least that much longer.
+ */
+export type CredentialSource = (options?: { readonly validForMs?: number }) => Promise<AwsCredentials>;
+
 /** Credentials with the identity and region they were checked for. */
 export interface AwsSession {
+  /** The credentials as first obtained; anything that runs later asks `current`. */
   readonly credentials: AwsCredentials;
+  /** The credentials now, renewed before they expire; absent when they are never renewed. */
+  readonly current?: CredentialSource;
   readonly region: string;
   readonly account: string;
   readonly arn: string;

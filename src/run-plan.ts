@@ -52,7 +52,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
     comment: inputs.comment,
     ...(context.runUrl === undefined ? {} : { runUrl: context.runUrl }),
   });
-  const stacks = new CloudFormationStacks(session, clock);
+  const stacks = new CloudFormationStacks(session, clock, inputs.pollIntervalMs);
   const state = new SsmStateStore(session, context.repository);
   const links = {
     ...(context.runUrl === undefined ? {} : { runUrl: context.runUrl }),
@@ -69,7 +69,12 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
     case 'deploy': {
       // The CDK toolkit is large: it loads at the synth, after inputs, credentials, the allow-list
       // and the check that the PR is still open.
-      const cdk = CdkToolkit.lazy(session, log, appEnvironment(env));
+      const cdk = CdkToolkit.lazy(
+        session,
+        log,
+        appEnvironment(env),
+        inputs.pollIntervalMs === undefined ? {} : { pollIntervalMs: inputs.pollIntervalMs },
+      );
       const outcome = await deploy(
         {
           inputs,

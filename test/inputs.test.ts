@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../src/errors.js';
-import { type Inputs, parseInputs } from '../src/inputs.js';
+import { checkSessionCoversTests, type Inputs, parseInputs } from '../src/inputs.js';
 
 const WORKSPACE = '/home/runner/work/invoices/invoices';
 const ROLE = 'arn:aws:iam::111122223333:role/prenv-sandbox';
@@ -58,6 +58,7 @@ describe('defaults', () => {
       'testCommand',
       'testReport',
       'pullRequest',
+      'pollIntervalMs',
     ]) {
       expect(inputs).not.toHaveProperty(key);
     }
@@ -348,6 +349,9 @@ const BAD_INPUTS: readonly {
   { input: 'ttl-hours', value: '1.5', allowed: 'whole number from 1 to 8760' },
   { input: 'ttl-hours', value: '8761', allowed: 'whole number from 1 to 8760' },
   { input: 'ttl-hours', value: '3d', allowed: 'whole number from 1 to 8760' },
+  { input: 'poll-interval-ms', value: '0', allowed: 'whole number from 1 to 600000' },
+  { input: 'poll-interval-ms', value: '2s', allowed: 'whole number from 1 to 600000' },
+  { input: 'poll-interval-ms', value: '1.5', allowed: 'whole number from 1 to 600000' },
   { input: 'test-timeout-minutes', value: '0', allowed: 'whole number from 1 to 360' },
   { input: 'test-timeout-minutes', value: '361', allowed: 'whole number from 1 to 360' },
   { input: 'pull-request', value: '#42', allowed: 'pull request number such as 42' },
@@ -396,5 +400,47 @@ describe('bad inputs', () => {
     expect(inputError({ mode: 'deploi' }).message).toBe(
       'mode must be one of auto, deploy, destroy, cleanup; got "deploi"',
     );
+  });
+});
+
+describe('poll-interval-ms', () => {
+  it('is unset when empty, so toolkit-lib polls at its defaults; never chosen from the endpoint', () => {
+    expect(parseWith({ 'poll-interval-ms': '' })).not.toHaveProperty('pollIntervalMs');
+    expect(parseWith({ 'poll-interval-ms': '  ' })).not.toHaveProperty('pollIntervalMs');
+  });
+
+  it('takes milliseconds', () => {
+    expect(parseWith({ 'poll-interval-ms': '50' }).pollIntervalMs).toBe(50);
+    expect(parseWith({ 'poll-interval-ms': '10000' }).pollIntervalMs).toBe(10_000);
+  });
+});
+
+describe('role-duration-seconds against test-timeout-minutes', () => {
+  const deploy = (values: Record<string, string>) => () =>
+    checkSessionCoversTests(parseWith({ 'role-to-assume': ROLE, 'test-command': 'npm test', ...values }));
+
+  it('refuses a session shorter than the e2e timeout, naming role-duration-seconds and the fix', () => {
+    let error: unknown;
+    try {
+      deploy({ 'role-duration-seconds': '900', 'test-timeout-minutes': '30' })();
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).input).toBe('role-duration-seconds');
+    expect((error as InputError).message).toMatch(
+      /role-duration-seconds \(900\).*test-timeout-minutes \(30 min/,
+    );
+    expect((error as InputError).message).toContain('at least 1800');
+  });
+
+  it('accepts a session at least as long as the e2e timeout, no role, or no e2e command', () => {
+    expect(deploy({ 'role-duration-seconds': '1800', 'test-timeout-minutes': '30' })).not.toThrow();
+    expect(() =>
+      checkSessionCoversTests(parseWith({ 'test-command': 'npm test', 'test-timeout-minutes': '120' })),
+    ).not.toThrow();
+    expect(() =>
+      checkSessionCoversTests(parseWith({ 'role-to-assume': ROLE, 'role-duration-seconds': '900' })),
+    ).not.toThrow();
   });
 });

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import type { Log, OidcPort, StepPort } from '../ports.js';
+import type { Log, StepPort } from '../ports.js';
 
 /** The step log through @actions/core. */
 export const actionsLog: Log = {
@@ -21,11 +21,4 @@ export const actionsStep: StepPort = {
   },
   saveState: (name, value) => core.saveState(name, value),
   getState: (name) => core.getState(name),
-};
-
-/** The GitHub Actions OIDC token, when the job has id-token: write. */
-export const actionsOidc: OidcPort = {
-  available: () =>
-    Boolean(process.env.ACTIONS_ID_TOKEN_REQUEST_URL && process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN),
-  token: (audience) => core.getIDToken(audience),
 };

@@ -19,7 +19,7 @@ import type {
   SynthesizedStack,
   SynthRequest,
 } from '../ports.js';
-import { toolkitHttpOptions } from './aws-config.js';
+import { credentialProvider, toolkitHttpOptions } from './aws-config.js';
 import { deploymentMethodFor, hotswappedResources } from './cdk-hotswap.js';
 
 const STDERR_TAIL_LINES = 25;
@@ -56,6 +56,15 @@ class DirectoryAssembly implements Assembly {
 type Listener = (message: IoMessage<unknown>) => void;
 type ToolkitLib = typeof import('@aws-cdk/toolkit-lib');
 
+/** How the toolkit talks to CloudFormation. */
+export interface CdkToolkitOptions {
+  /**
+   * Milliseconds between reads of stack events and status while a stack changes (the input
+   * poll-interval-ms). @default toolkit-lib's own: events every 2 s, status every 5 s
+   */
+  readonly pollIntervalMs?: number;
+}
+
 /** The CDK toolkit library, with the session's credentials handed in explicitly. */
 export class CdkToolkit implements CdkPort {
   private readonly toolkit: Toolkit;
@@ -69,21 +78,27 @@ export class CdkToolkit implements CdkPort {
     session: AwsSession,
     log: Log,
     appEnv: Readonly<Record<string, string | undefined>>,
+    options: CdkToolkitOptions = {},
   ): Promise<CdkToolkit> {
     const loaded: ToolkitLib | { default: ToolkitLib } = await import('@aws-cdk/toolkit-lib');
     // toolkit-lib is CommonJS: bundled, its chunk exports module.exports as default only.
     const lib = 'BaseCredentials' in loaded ? loaded : loaded.default;
-    return new CdkToolkit(lib, session, log, appEnv);
+    return new CdkToolkit(lib, session, log, appEnv, options);
   }
 
   /**
    * A CdkPort that loads toolkit-lib on first use (the synth), not before: its load is a second of
    * synchronous work that would otherwise hold up the requests made before the synth.
    */
-  static lazy(session: AwsSession, log: Log, appEnv: Readonly<Record<string, string | undefined>>): CdkPort {
+  static lazy(
+    session: AwsSession,
+    log: Log,
+    appEnv: Readonly<Record<string, string | undefined>>,
+    options: CdkToolkitOptions = {},
+  ): CdkPort {
     let toolkit: Promise<CdkToolkit> | undefined;
     const load = () => {
-      toolkit ??= CdkToolkit.create(session, log, appEnv);
+      toolkit ??= CdkToolkit.create(session, log, appEnv, options);
       return toolkit;
     };
     return {
@@ -98,6 +113,7 @@ export class CdkToolkit implements CdkPort {
     session: AwsSession,
     private readonly log: Log,
     private readonly appEnv: Readonly<Record<string, string | undefined>>,
+    private readonly options: CdkToolkitOptions,
   ) {
     const { BaseCredentials, Toolkit } = lib;
     const ioHost: IIoHost = {
@@ -117,7 +133,8 @@ export class CdkToolkit implements CdkPort {
       emojis: false,
       sdkConfig: {
         baseCredentials: BaseCredentials.custom({
-          provider: async () => session.credentials,
+          // Asked again whenever the SDK finds the credentials near expiry: the session renews them.
+          provider: credentialProvider(session),
           region: session.region,
         }),
         ...toolkitHttpOptions(),
@@ -246,7 +263,10 @@ export class CdkToolkit implements CdkPort {
         },
         deploymentMethod: deploymentMethodFor(options.method, stacks[0]),
         concurrency: Math.min(stacks.length, 8),
-        stackEventPollingInterval: 1,
+        // Unset, toolkit-lib polls at its defaults, which keep within CloudFormation's API quota.
+        ...(this.options.pollIntervalMs === undefined
+          ? {}
+          : { stackEventPollingInterval: this.options.pollIntervalMs }),
       });
       return undefined;
     } catch (error) {

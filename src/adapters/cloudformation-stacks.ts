@@ -10,20 +10,21 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import type { FailureCause } from '../domain/report.js';
 import type { AwsSession, Clock, StackInfo, StacksPort } from '../ports.js';
-import { clientConfig } from './aws-config.js';
+import { clientConfig, credentialProvider } from './aws-config.js';
 
-const POLL_MS = 2_000;
+/** toolkit-lib's default for reading a stack's status while it changes (its stabilizeStack). */
+export const SETTLE_POLL_MS = 5_000;
 
 /** CloudFormation through the AWS SDK. */
 export class CloudFormationStacks implements StacksPort {
   private readonly client: CloudFormationClient;
 
   constructor(
-    session: Pick<AwsSession, 'region' | 'credentials'>,
+    session: Pick<AwsSession, 'region' | 'credentials' | 'current'>,
     private readonly clock: Clock,
-    private readonly pollMs = POLL_MS,
+    private readonly pollMs = SETTLE_POLL_MS,
   ) {
-    this.client = new CloudFormationClient(clientConfig(session.region, session.credentials));
+    this.client = new CloudFormationClient(clientConfig(session.region, credentialProvider(session)));
   }
 
   async get(name: string): Promise<StackInfo | undefined> {

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ArrangedOutputs, arrangeOutputs } from '../domain/outputs.js';
 import type { StackOutput, TestSummary } from '../domain/report.js';
-import type { Log, StackInfo } from '../ports.js';
+import type { AwsCredentials, Log, StackInfo } from '../ports.js';
 import { credentialVariables } from './credentials.js';
 import type { DeployRecord } from './deploy-record.js';
 import type { DeployPorts, DeployRequest } from './deploy-types.js';
@@ -50,12 +50,16 @@ export async function runE2e(
 ): Promise<TestSummary | undefined> {
   const { inputs } = request;
   if (inputs.testCommand === undefined) return undefined;
+  // Credentials that outlast the command: assumed again now unless they last test-timeout-minutes more.
+  const credentials =
+    (await request.session.current?.({ validForMs: inputs.testTimeoutMinutes * 60_000 })) ??
+    request.session.credentials;
   return runTests(
     {
       command: inputs.testCommand,
       cwd: inputs.testWorkingDirectory,
       timeoutMinutes: inputs.testTimeoutMinutes,
-      env: testEnvironment(request, results.arranged.variables, results.outputsFile, ports.log),
+      env: testEnvironment(request, credentials, results.arranged.variables, results.outputsFile, ports.log),
       ...(inputs.testReport === undefined ? {} : { report: inputs.testReport }),
       workspace: request.workspace,
     },
@@ -70,6 +74,7 @@ export const WITHHELD = /^(INPUT_.*|ACTIONS_ID_TOKEN_REQUEST_(URL|TOKEN)|ACTIONS
 /** The e2e command's environment: the step's, then the outputs, then prenv's own and the credentials. */
 function testEnvironment(
   request: DeployRequest,
+  credentials: AwsCredentials,
   variables: Readonly<Record<string, string>>,
   outputsFile: string,
   log: Log,
@@ -85,7 +90,7 @@ function testEnvironment(
   }
   return {
     ...env,
-    ...credentialVariables(request.session),
+    ...credentialVariables(request.session, credentials),
     PRENV_NAME: request.environment,
     PRENV_OUTPUTS: outputsFile,
     PRENV_PULL_REQUEST: String(request.pullRequest),

@@ -7,6 +7,7 @@ import {
 } from 'node:http';
 import type { Socket } from 'node:net';
 import { seeded } from './random.js';
+import { type RealismSwitch, throughRealism } from './realism/switch.js';
 
 /** One AWS API call seen by the proxy. */
 export interface AwsCall {
@@ -15,6 +16,8 @@ export interface AwsCall {
   readonly status: number;
   /** Set when the proxy answered with an injected fault instead of forwarding. */
   readonly fault?: 'throttling' | 'server-error' | 'reset';
+  /** Set when a realism switch answered instead of moto. */
+  readonly answeredBy?: string;
 }
 
 /** How the proxy misbehaves. */
@@ -27,6 +30,8 @@ export interface ProxyOptions {
   readonly faultable?: (call: { service: string; action: string }) => boolean;
   /** Deterministic randomness for fault decisions. @default a seeded generator */
   readonly random?: () => number;
+  /** What real AWS does that moto does not (test/support/realism), applied in this order. */
+  readonly realism?: readonly RealismSwitch[];
 }
 
 /** A loopback proxy in front of moto that records every AWS call and can add latency or faults. */
@@ -75,6 +80,23 @@ export async function startAwsProxy(target: string, initial: ProxyOptions = {}):
         return;
       }
       fault(outgoing, kind, call);
+      return;
+    }
+    if (options.realism !== undefined && options.realism.length > 0) {
+      const { method = 'GET', url = '/', headers } = incoming;
+      const answer = await throughRealism(
+        options.realism,
+        { ...call, method, url, headers, body },
+        Number(upstream.port),
+      ).catch(() => undefined);
+      if (answer === undefined) return void outgoing.destroy();
+      calls.push({
+        ...call,
+        status: answer.status,
+        ...(answer.answeredBy === undefined ? {} : { answeredBy: answer.answeredBy }),
+      });
+      outgoing.writeHead(answer.status, answer.headers);
+      outgoing.end(answer.body);
       return;
     }
     const forwarded = httpRequest(

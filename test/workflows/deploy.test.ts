@@ -121,6 +121,7 @@ interface SetupOptions {
   readonly junit?: TestSummary;
   /** The environment's state. @default a record of each existing stack as the fake CDK deploys it */
   readonly state?: Readonly<Record<string, StackState>>;
+  readonly session?: AwsSession;
 }
 
 /** The record prenv keeps of a stack it deployed at `fp-<name>` (or fingerprint). */
@@ -167,7 +168,7 @@ async function setup(options: SetupOptions = {}) {
   });
   const request: DeployRequest = {
     inputs: inputs(options.inputs),
-    session,
+    session: options.session ?? session,
     repository: REPO,
     pullRequest: PR,
     sha: SHA,
@@ -708,6 +709,33 @@ describe('outputs and the e2e environment', () => {
     });
     expect(world.step.outputs.url).toBe('https://k3x9.execute-api.eu-west-2.amazonaws.com/prod/');
     expect(JSON.parse(world.step.outputs.stacks ?? '')).toEqual(['pr-42-data', 'pr-42-api']);
+  });
+
+  it('gives the e2e command credentials that last test-timeout-minutes: the session renewed right before it', async () => {
+    const asked: (number | undefined)[] = [];
+    const renewed = {
+      accessKeyId: 'ASIARENEWED',
+      secretAccessKey: 'renewed-secret',
+      sessionToken: 'renewed-token',
+    };
+    const world = await setup({
+      session: {
+        ...session,
+        current: async (options) => {
+          asked.push(options?.validForMs);
+          return renewed;
+        },
+      },
+    });
+
+    await world.run();
+
+    expect(asked).toContain(THIRTY_MINUTES);
+    expect(world.runner.calls[0]?.env).toMatchObject({
+      AWS_ACCESS_KEY_ID: 'ASIARENEWED',
+      AWS_SECRET_ACCESS_KEY: 'renewed-secret',
+      AWS_SESSION_TOKEN: 'renewed-token',
+    });
   });
 
   it('never lets an output override a reserved variable (PATH, AWS_*), and warns', async () => {
