@@ -92,6 +92,17 @@ export function ownershipTags(values: {
   };
 }
 
+/**
+ * The stack's expires-at, kept while at least half the TTL is left (tags must not change from push
+ * to push); undefined when it is missing or due for renewal.
+ */
+export function keptExpiry(tags: Tags, now: Date, ttlHours: number): string | undefined {
+  const at = Date.parse(tags[TAG.expiresAt] ?? '');
+  return Number.isFinite(at) && at >= now.getTime() + (ttlHours * 3_600_000) / 2
+    ? tags[TAG.expiresAt]
+    : undefined;
+}
+
 /** ISO-8601 UTC without milliseconds, e.g. 2026-11-27T20:00:00Z. */
 export function isoSeconds(date: Date): string {
   return `${date.toISOString().slice(0, 19)}Z`;

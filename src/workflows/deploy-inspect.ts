@@ -1,5 +1,5 @@
 import { templateHash } from '../domain/fingerprint.js';
-import { describeOwner, LEGACY_TAG, ownerOf, ownershipTags, TAG } from '../domain/ownership.js';
+import { describeOwner, keptExpiry, LEGACY_TAG, ownerOf, ownershipTags, TAG } from '../domain/ownership.js';
 import { type EnvironmentState, emptyState, type StackState } from '../domain/state.js';
 import { waveOf } from '../domain/waves.js';
 import { DeployError, messageOf, OwnershipError } from '../errors.js';
@@ -41,23 +41,19 @@ export async function planDeploy(
   const state = await readState(request, ports);
   const waves = waveOf(assembly.stacks);
   const now = ports.clock.now();
+  const { ttlHours } = request.inputs;
   // Tags must not change from push to push: an expiry is kept until less than half the TTL is
   // left, then renewed, so an open PR that keeps pushing is never swept.
-  const renewBefore = now.getTime() + (request.inputs.ttlHours * 3_600_000) / 2;
-  const keepExpiry = (tags: Readonly<Record<string, string>>) => {
-    const at = Date.parse(tags[TAG.expiresAt] ?? '');
-    return Number.isFinite(at) && at >= renewBefore ? tags[TAG.expiresAt] : undefined;
-  };
   const live = [...existing.values()];
   const createdAt = live.map((stack) => stack.tags[TAG.createdAt]).find((value) => value);
-  const sharedExpiry = latestOf(live.map((stack) => keepExpiry(stack.tags)));
+  const sharedExpiry = latestOf(live.map((stack) => keptExpiry(stack.tags, now, ttlHours)));
   const tagsFor = (expiresAt: string | undefined) =>
     ownershipTags({
       repository: request.repository,
       pullRequest: request.pullRequest,
       environment: request.environment,
       now,
-      ttlHours: request.inputs.ttlHours,
+      ttlHours,
       ...(createdAt === undefined ? {} : { createdAt }),
       ...(expiresAt === undefined ? {} : { expiresAt }),
     });
@@ -66,7 +62,7 @@ export async function planDeploy(
     const wave = String(waves.get(stack.name) ?? 0);
     const current = existing.get(stack.name);
     const recorded = state.stacks[stack.name];
-    const check = { wave, renewBefore, recorded, force: request.inputs.force };
+    const check = { wave, now, ttlHours, recorded, force: request.inputs.force };
     const decision = current === undefined ? undefined : await whyDeploy(current, stack, check, ports);
     if (current !== undefined && decision === undefined) {
       record.setStack({ name: stack.name, outcome: 'unchanged', status: current.status });
@@ -81,7 +77,7 @@ export async function planDeploy(
     }
     record.setStack({ name: stack.name, outcome: 'not-deployed' });
     // A new stack joins the environment's expiry; an existing one keeps its own until it renews.
-    const expiresAt = current === undefined ? sharedExpiry : keepExpiry(current.tags);
+    const expiresAt = current === undefined ? sharedExpiry : keptExpiry(current.tags, now, ttlHours);
     changed.push({
       name: stack.name,
       tags: { ...tagsFor(expiresAt), [TAG.wave]: wave },
@@ -117,11 +113,10 @@ interface Decision {
 async function whyDeploy(
   current: StackInfo,
   stack: SynthesizedStack,
-  check: { wave: string; renewBefore: number; recorded: StackState | undefined; force: boolean },
+  check: { wave: string; now: Date; ttlHours: number; recorded: StackState | undefined; force: boolean },
   ports: DeployPorts,
 ): Promise<Decision | undefined> {
   const { recorded } = check;
-  const expiresAt = Date.parse(current.tags[TAG.expiresAt] ?? '');
   const cloudFormation = (reason: string): Decision => ({ reason, hotswappable: false });
   if (check.force) return cloudFormation('force is set');
   if (!SETTLED_OK.has(current.status)) return cloudFormation(`it is ${current.status}`);
@@ -130,8 +125,9 @@ async function whyDeploy(
   }
   if (recorded === undefined) return cloudFormation('prenv has no record of what it deployed there');
   if (current.tags[TAG.wave] !== check.wave) return cloudFormation('its dependency order changed');
-  if (!Number.isFinite(expiresAt) || expiresAt < check.renewBefore)
+  if (keptExpiry(current.tags, check.now, check.ttlHours) === undefined) {
     return cloudFormation('to renew its expiry');
+  }
   if ((stack.ssmParameters ?? []).length > 0) {
     return cloudFormation(
       `its template resolves SSM parameters at each deploy (${stack.ssmParameters?.join(', ')})`,

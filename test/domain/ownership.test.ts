@@ -3,6 +3,7 @@ import {
   describeOwner,
   isExpired,
   isoSeconds,
+  keptExpiry,
   MANAGED_BY,
   ownedByPullRequest,
   ownedByRepository,
@@ -236,5 +237,21 @@ describe('ownership property: only tags decide, never names', () => {
       const { tags } = randomStack(next);
       if (ownedByPullRequest(tags, REPO, 42)) expect(ownedByRepository(tags, REPO)).toBe(true);
     }
+  });
+});
+
+describe('keptExpiry: the one tag that may change, and only rarely', () => {
+  const now = new Date('2026-06-01T12:00:00Z');
+  const at = (value: string): Tags => ({ [TAG.expiresAt]: value });
+
+  it('keeps an expiry at least half the TTL away', () => {
+    expect(keptExpiry(at('2026-06-03T00:00:00Z'), now, 72)).toBe('2026-06-03T00:00:00Z');
+    expect(keptExpiry(at('2026-06-04T12:00:00Z'), now, 72)).toBe('2026-06-04T12:00:00Z');
+  });
+
+  it('renews (undefined) one less than half the TTL away, missing or unreadable', () => {
+    expect(keptExpiry(at('2026-06-02T23:59:59Z'), now, 72)).toBeUndefined();
+    expect(keptExpiry({}, now, 72)).toBeUndefined();
+    expect(keptExpiry(at('soon'), now, 72)).toBeUndefined();
   });
 });
