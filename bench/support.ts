@@ -77,6 +77,8 @@ export interface TimedRunOptions {
   /** AWS_ENDPOINT_URL (moto or a proxy in front of it). */
   readonly awsEndpoint?: string;
   readonly env?: Readonly<Record<string, string>>;
+  /** GITHUB_WORKSPACE. @default ROOT */
+  readonly workspace?: string;
   readonly timeoutMs?: number;
 }
 
@@ -93,6 +95,7 @@ export async function runActionTimed(options: TimedRunOptions = {}): Promise<Tim
     ...(options.event === undefined ? {} : { event: options.event }),
     ...(options.eventOverrides === undefined ? {} : { eventOverrides: options.eventOverrides }),
     ...(options.github === undefined ? {} : { github: options.github }),
+    ...(options.workspace === undefined ? {} : { workspace: options.workspace }),
     env: {
       ...(options.awsEndpoint === undefined ? {} : { ...MOTO_ENV, AWS_ENDPOINT_URL: options.awsEndpoint }),
       ...options.env,
@@ -100,7 +103,13 @@ export async function runActionTimed(options: TimedRunOptions = {}): Promise<Tim
   });
   try {
     await distReady();
-    const run = await spawnTimed(NODE24, [prepared.script], prepared.env, options.timeoutMs ?? 600_000);
+    const run = await spawnTimed(
+      NODE24,
+      [prepared.script],
+      prepared.env,
+      options.timeoutMs ?? 600_000,
+      prepared.cwd,
+    );
     return { ...run, outputs: (await prepared.results()).outputs };
   } finally {
     await prepared.dispose();

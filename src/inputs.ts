@@ -27,6 +27,10 @@ export interface Inputs {
   readonly context: Readonly<Record<string, string>>;
   readonly bootstrap: boolean;
   readonly deploymentMethod: DeploymentMethod;
+  /** Apply a push that changes only hotswappable code without a CloudFormation deployment. */
+  readonly hotswap: boolean;
+  /** Deploy every stack through CloudFormation, whatever changed, clearing hotswap drift. */
+  readonly force: boolean;
   readonly ttlHours: number;
   readonly testCommand?: string;
   readonly testWorkingDirectory: string;
@@ -137,6 +141,8 @@ export function parseInputs(
       text('deployment-method') || 'change-set',
       DEPLOYMENT_METHODS,
     ),
+    hotswap: boolean('hotswap', text('hotswap') || 'true'),
+    force: boolean('force', text('force') || 'false'),
     ttlHours: integer('ttl-hours', text('ttl-hours') || '72', 1, 24 * 365),
     ...(testCommand === undefined ? {} : { testCommand }),
     testWorkingDirectory: insideWorkspace(

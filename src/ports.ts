@@ -2,6 +2,7 @@
  * The interfaces the workflows need. Adapters in src/adapters implement them; tests use the
  * same adapters against moto and the loopback GitHub server, or small fakes of these ports.
  */
+import type { HotswappedResource } from './domain/hotswap.js';
 import type { FailureCause, StackOutput, TestSummary } from './domain/report.js';
 import type { EnvironmentState } from './domain/state.js';
 import type { DeploymentMethod } from './inputs.js';
@@ -176,13 +177,24 @@ export interface SynthRequest {
 export interface StackToDeploy {
   readonly name: string;
   readonly tags: Readonly<Record<string, string>>;
+  /** Try a hotswap (no CloudFormation write), falling back to CloudFormation for what cannot be hotswapped. */
+  readonly hotswap?: boolean;
+  /** The stack carries hotswapped code: a CloudFormation change set reverts that drift too. */
+  readonly revertDrift?: boolean;
 }
 
 /** Progress of a deploy, as typed events. */
 export type DeployProgress =
   | { readonly code: 'assets-published'; readonly ms: number }
   | { readonly code: 'stack-started'; readonly stack: string }
-  | { readonly code: 'stack-deployed'; readonly stack: string; readonly ms: number; readonly noOp: boolean }
+  | {
+      readonly code: 'stack-deployed';
+      readonly stack: string;
+      readonly ms: number;
+      readonly noOp: boolean;
+      /** Set when the stack was hotswapped rather than deployed through CloudFormation. */
+      readonly hotswapped?: readonly HotswappedResource[];
+    }
   | { readonly code: 'stack-failed'; readonly stack: string; readonly reason: string };
 
 /** The CDK toolkit. */

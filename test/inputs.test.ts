@@ -39,6 +39,8 @@ describe('defaults', () => {
       context: {},
       bootstrap: false,
       deploymentMethod: 'change-set',
+      hotswap: true,
+      force: false,
       ttlHours: 72,
       testWorkingDirectory: WORKSPACE,
       testTimeoutMinutes: 30,
@@ -98,6 +100,8 @@ describe('defaults', () => {
       context: 'stage=dev',
       bootstrap: 'true',
       'deployment-method': 'direct',
+      hotswap: 'false',
+      force: 'true',
       'ttl-hours': '1',
       'test-command': 'npm run test:e2e',
       'test-working-directory': 'sample-app',
@@ -126,6 +130,8 @@ describe('defaults', () => {
       context: { stage: 'dev' },
       bootstrap: true,
       deploymentMethod: 'direct',
+      hotswap: false,
+      force: true,
       ttlHours: 1,
       testCommand: 'npm run test:e2e',
       testWorkingDirectory: `${WORKSPACE}/sample-app`,
@@ -242,7 +248,7 @@ describe('role-duration-seconds', () => {
   });
 });
 
-describe('booleans (bootstrap, comment, dry-run)', () => {
+describe('booleans (bootstrap, comment, dry-run, hotswap, force)', () => {
   it.each([
     ['true', true],
     ['True', true],
@@ -251,8 +257,20 @@ describe('booleans (bootstrap, comment, dry-run)', () => {
     ['False', false],
     ['FALSE', false],
   ])('reads %s as %s', (value, expected) => {
-    const inputs = parseWith({ bootstrap: value, comment: value, 'dry-run': value });
-    expect([inputs.bootstrap, inputs.comment, inputs.dryRun]).toEqual([expected, expected, expected]);
+    const inputs = parseWith({
+      bootstrap: value,
+      comment: value,
+      'dry-run': value,
+      hotswap: value,
+      force: value,
+    });
+    expect([inputs.bootstrap, inputs.comment, inputs.dryRun, inputs.hotswap, inputs.force]).toEqual([
+      expected,
+      expected,
+      expected,
+      expected,
+      expected,
+    ]);
   });
 });
 
@@ -365,6 +383,8 @@ const BAD_INPUTS: readonly {
   { input: 'comment', value: 'on', allowed: 'true or false' },
   { input: 'dry-run', value: '1', allowed: 'true or false' },
   { input: 'dry-run', value: 'tRUE', allowed: 'true or false' },
+  { input: 'hotswap', value: 'yes', allowed: 'true or false' },
+  { input: 'force', value: '1', allowed: 'true or false' },
   { input: 'deployment-method', value: 'changeset', allowed: 'one of change-set, direct' },
   { input: 'ttl-hours', value: '0', allowed: 'whole number from 1 to 8760' },
   { input: 'ttl-hours', value: '1.5', allowed: 'whole number from 1 to 8760' },

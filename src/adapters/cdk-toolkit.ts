@@ -1,10 +1,13 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { IIoHost, IoMessage, IoRequest, Toolkit } from '@aws-cdk/toolkit-lib';
+import type { HotswapResult, IIoHost, IoMessage, IoRequest, Toolkit } from '@aws-cdk/toolkit-lib';
 import { fingerprint } from '../domain/fingerprint.js';
 import { valuesToMask } from '../domain/hidden-outputs.js';
+import type { HotswappedResource } from '../domain/hotswap.js';
+import { TAG } from '../domain/ownership.js';
 import { ssmResolvedParameters } from '../domain/template.js';
+import { deployBatches, parseWave } from '../domain/waves.js';
 import { DeployError, messageOf, SynthError } from '../errors.js';
 import type { DeploymentMethod } from '../inputs.js';
 import type {
@@ -18,6 +21,7 @@ import type {
   SynthRequest,
 } from '../ports.js';
 import { credentialProvider, toolkitHttpOptions } from './aws-config.js';
+import { deploymentMethodFor, hotswappedResources } from './cdk-hotswap.js';
 
 const STDERR_TAIL_LINES = 25;
 
@@ -193,7 +197,38 @@ export class CdkToolkit implements CdkPort {
     if (!(assembly instanceof DirectoryAssembly)) throw new TypeError('assembly was not synthesized here');
     if (stacks.length === 0) return;
     await writeTags(assembly, stacks, this.log);
+    // toolkit-lib takes one deployment method per call: stacks that differ go in separate calls, wave by wave.
+    const batches = deployBatches(
+      stacks,
+      (stack) => parseWave(stack.tags[TAG.wave]),
+      (stack) => `${stack.hotswap === true ? 'hotswap' : 'cloudformation'}/${stack.revertDrift === true}`,
+    );
+    for (const batch of batches) {
+      const failedHotswap = await this.deployBatch(assembly, batch, options);
+      if (failedHotswap === undefined) continue;
+      // A hotswap that fails (e.g. the sandbox role may not update that resource type directly) is
+      // not the push's fault: what is left of the batch goes through CloudFormation, reverting drift.
+      this.log.warning(
+        `Hotswap of ${failedHotswap.stack} failed (${failedHotswap.reason}); deploying it through CloudFormation instead.`,
+      );
+      const rest = batch
+        .filter((stack) => !failedHotswap.deployed.has(stack.name))
+        .map((stack) => ({ name: stack.name, tags: stack.tags, revertDrift: true }));
+      await this.deployBatch(assembly, rest, options);
+    }
+  }
+
+  /** Deploys one batch; for a hotswap that failed, what failed and which stacks were deployed before. */
+  private async deployBatch(
+    assembly: DirectoryAssembly,
+    stacks: readonly StackToDeploy[],
+    options: { method: DeploymentMethod; onProgress: (event: DeployProgress) => void },
+  ): Promise<{ stack: string; reason: string; deployed: ReadonlySet<string> } | undefined> {
+    if (stacks.length === 0) return undefined;
     const started = new Map<string, number>();
+    const deployed = new Set<string>();
+    let hotswapFailure: string | undefined;
+    const hotswapped = new Map<string, HotswappedResource[]>();
     let current: string | undefined;
     let assetsStarted: number | undefined;
     this.listener = (message) => {
@@ -207,17 +242,25 @@ export class CdkToolkit implements CdkPort {
         started.set(stack, Date.now());
         options.onProgress({ code: 'stack-started', stack });
       }
+      if (message.code === 'CDK_TOOLKIT_I5410' && stack !== undefined) {
+        if ((message.data as Partial<HotswapResult> | undefined)?.error !== undefined) hotswapFailure = stack;
+        const resources = hotswappedResources(message.data);
+        if (resources.length > 0) hotswapped.set(stack, resources);
+      }
       if (message.code === 'CDK_TOOLKIT_I5900') {
         const result = message.data as { stackArn?: string; noOp?: boolean };
         const name = nameFromArn(result.stackArn) ?? current;
         if (name !== undefined) {
+          const resources = hotswapped.get(name);
           options.onProgress({
             code: 'stack-deployed',
             stack: name,
             ms: Date.now() - (started.get(name) ?? Date.now()),
             noOp: result.noOp === true,
+            ...(resources === undefined ? {} : { hotswapped: resources }),
           });
           started.delete(name);
+          deployed.add(name);
         }
       }
     };
@@ -229,14 +272,16 @@ export class CdkToolkit implements CdkPort {
           patterns: stacks.map((stack) => assembly.selectors.get(stack.name) ?? stack.name),
           expand: this.lib.ExpandStackSelection.NONE,
         },
-        deploymentMethod: options.method === 'direct' ? { method: 'direct' } : { method: 'change-set' },
+        deploymentMethod: deploymentMethodFor(options.method, stacks[0]),
         concurrency: Math.min(stacks.length, 8),
         // Unset, toolkit-lib polls at its defaults, which keep within CloudFormation's API quota.
         ...(this.options.pollIntervalMs === undefined
           ? {}
           : { stackEventPollingInterval: this.options.pollIntervalMs }),
       });
+      return undefined;
     } catch (error) {
+      if (hotswapFailure !== undefined) return { stack: hotswapFailure, reason: messageOf(error), deployed };
       const failed = [...started.keys()][0] ?? current;
       if (failed !== undefined)
         options.onProgress({ code: 'stack-failed', stack: failed, reason: messageOf(error) });

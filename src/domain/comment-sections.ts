@@ -14,7 +14,14 @@ import {
   truncate,
   urlLink,
 } from './markdown.js';
-import type { EnvironmentReport, EnvironmentState, StackOutcome, StackOutput, Timings } from './report.js';
+import type {
+  EnvironmentReport,
+  EnvironmentState,
+  StackOutcome,
+  StackOutput,
+  StackReport,
+  Timings,
+} from './report.js';
 import { onlyResourcesLeft } from './retained.js';
 
 /** Failures listed in the open before the rest go into a collapsed block. */
@@ -28,6 +35,7 @@ const DESTROY_STATES: readonly EnvironmentState[] = ['destroying', 'destroyed', 
 
 const OUTCOME_LABEL: Readonly<Record<StackOutcome, string>> = {
   deployed: '✅ deployed',
+  hotswapped: '⚡ hotswapped',
   unchanged: '➖ unchanged',
   failed: '❌ failed',
   'not-deployed': '⏸️ not deployed',
@@ -100,6 +108,16 @@ export function facts(report: EnvironmentReport, limits: Limits, pullRequestLine
   }
   const timings = formatTimings(report.timings);
   if (timings !== '') items.push(`**Timings:** ${timings}`);
+  const hotswapped = (report.stacks ?? []).filter((stack) => stack.outcome === 'hotswapped');
+  if (hotswapped.length > 0 && !destroyed) {
+    const shown = hotswapped.slice(0, limits.stacks).map((stack) => {
+      const what =
+        stack.hotswapped === undefined ? '' : ` (${escapeText(truncate(stack.hotswapped, limits.text))})`;
+      return `${codeSpan(truncate(stack.name, limits.text))}${what}`;
+    });
+    if (shown.length < hotswapped.length) shown.push(`${hotswapped.length - shown.length} more`);
+    items.push(`**Hotswapped** (no CloudFormation deployment): ${shown.join(', ')}`);
+  }
   if (report.expiresAt !== undefined && !destroyed) {
     const at = formatInstant(report.expiresAt);
     const relative = formatRelative(report.expiresAt, report.updatedAt);
@@ -250,7 +268,7 @@ export function stacks(report: EnvironmentReport, limits: Limits): Section {
     .slice(0, limits.stacks)
     .map((s) => [
       codeCell(truncate(s.name, limits.text)),
-      OUTCOME_LABEL[s.outcome] ?? escapeCell(String(s.outcome)),
+      outcomeCell(s, limits),
       s.status === undefined ? ' ' : codeCell(truncate(s.status, limits.text)),
     ]);
   const parts: string[] = [];
@@ -261,6 +279,13 @@ export function stacks(report: EnvironmentReport, limits: Limits): Section {
   }
   if (rows.length < all.length) parts.push(notShown(all.length - rows.length, report.runUrl));
   return { kind: 'stacks', text: parts.join('\n\n') };
+}
+
+/** What the run did to a stack; a hotswap says what it updated. */
+function outcomeCell(stack: StackReport, limits: Limits): string {
+  const label = OUTCOME_LABEL[stack.outcome] ?? escapeCell(String(stack.outcome));
+  if (stack.outcome !== 'hotswapped' || stack.hotswapped === undefined) return label;
+  return `${label}: ${escapeCell(truncate(stack.hotswapped, limits.text))}`;
 }
 
 /** prenv's own notes to the reader, as a short list. */

@@ -26,6 +26,7 @@ export interface StackOutput {
 /** What happened to one stack in this run. */
 export type StackOutcome =
   | 'deployed'
+  | 'hotswapped'
   | 'unchanged'
   | 'failed'
   | 'not-deployed'
@@ -51,6 +52,8 @@ export interface StackReport {
   readonly status?: string;
   /** force-deleted only: the resources CloudFormation left behind. */
   readonly retained?: readonly RetainedResource[];
+  /** Outcome hotswapped: what was updated without CloudFormation, e.g. "1 Lambda function's code". */
+  readonly hotswapped?: string;
 }
 
 /** One failing test from the JUnit report. */

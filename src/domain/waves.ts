@@ -43,3 +43,26 @@ export function parseWave(value: string | undefined): number {
   const wave = Number(value);
   return Number.isInteger(wave) && wave >= 0 ? wave : 0;
 }
+
+/**
+ * Splits stacks into deploy calls whose items share a key (e.g. the deployment method): one call
+ * when all share it, otherwise wave by wave (lowest first) and key by key within a wave, so a
+ * stack is never deployed before a stack it depends on.
+ */
+export function deployBatches<T>(
+  items: readonly T[],
+  wave: (item: T) => number,
+  key: (item: T) => string,
+): T[][] {
+  if (new Set(items.map(key)).size <= 1) return items.length === 0 ? [] : [[...items]];
+  const groups = new Map<string, { wave: number; key: string; items: T[] }>();
+  for (const item of items) {
+    const id = `${wave(item)}\u0000${key(item)}`;
+    const group = groups.get(id) ?? { wave: wave(item), key: key(item), items: [] };
+    group.items.push(item);
+    groups.set(id, group);
+  }
+  return [...groups.values()]
+    .sort((a, b) => a.wave - b.wave || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map((group) => group.items);
+}

@@ -1,3 +1,4 @@
+import { describeHotswap } from '../domain/hotswap.js';
 import type { Assembly, AwsSession } from '../ports.js';
 import type { DeployPlan } from './deploy-inspect.js';
 import type { DeployRecord } from './deploy-record.js';
@@ -31,17 +32,27 @@ export async function applyChanges(
         onProgress: (event) => {
           if (event.code === 'assets-published') log.info(`assets published in ${event.ms} ms`);
           if (event.code === 'stack-deployed') {
-            record.setStack({ name: event.stack, outcome: 'deployed' });
-            state.record(event.stack);
-            log.info(`${event.stack}: deployed in ${event.ms} ms${event.noOp ? ' (no changes)' : ''}`);
+            const hotswapped = describeHotswap(event.hotswapped ?? []);
+            if (hotswapped === '') {
+              record.setStack({ name: event.stack, outcome: 'deployed' });
+              state.record(event.stack, 'deploy');
+              log.info(`${event.stack}: deployed in ${event.ms} ms${event.noOp ? ' (no changes)' : ''}`);
+            } else {
+              record.setStack({ name: event.stack, outcome: 'hotswapped', hotswapped });
+              state.record(event.stack, 'hotswap');
+              log.info(
+                `${event.stack}: hotswapped ${hotswapped} in ${event.ms} ms (no CloudFormation deployment)`,
+              );
+            }
           }
           if (event.code === 'stack-failed') record.setStack({ name: event.stack, outcome: 'failed' });
         },
       }),
     );
     for (const stack of changed) {
+      if (record.stacks.get(stack.name)?.outcome === 'hotswapped') continue;
       record.setStack({ name: stack.name, outcome: 'deployed' });
-      state.record(stack.name);
+      state.record(stack.name, 'deploy');
     }
     record.deployedAny = true;
   } finally {

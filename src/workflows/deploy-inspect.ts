@@ -61,17 +61,29 @@ export async function planDeploy(
   for (const stack of assembly.stacks) {
     const wave = String(waves.get(stack.name) ?? 0);
     const current = existing.get(stack.name);
-    const check = { wave, now, ttlHours, recorded: state.stacks[stack.name] };
-    const reason = current === undefined ? undefined : await whyDeploy(current, stack, check, ports);
-    if (current !== undefined && reason === undefined) {
+    const recorded = state.stacks[stack.name];
+    const check = { wave, now, ttlHours, recorded, force: request.inputs.force };
+    const decision = current === undefined ? undefined : await whyDeploy(current, stack, check, ports);
+    if (current !== undefined && decision === undefined) {
       record.setStack({ name: stack.name, outcome: 'unchanged', status: current.status });
       continue;
     }
-    if (reason !== undefined) ports.log.info(`${stack.name}: deploying, ${reason}`);
+    // Only a stack prenv deployed, changed in nothing but the app's own template, may be hotswapped.
+    const hotswap = request.inputs.hotswap && !request.inputs.force && decision?.hotswappable === true;
+    if (decision !== undefined) {
+      ports.log.info(
+        `${stack.name}: deploying, ${decision.reason}${hotswap ? ' (hotswap where possible)' : ''}`,
+      );
+    }
     record.setStack({ name: stack.name, outcome: 'not-deployed' });
     // A new stack joins the environment's expiry; an existing one keeps its own until it renews.
     const expiresAt = current === undefined ? sharedExpiry : keptExpiry(current.tags, now, ttlHours);
-    changed.push({ name: stack.name, tags: { ...tagsFor(expiresAt), [TAG.wave]: wave } });
+    changed.push({
+      name: stack.name,
+      tags: { ...tagsFor(expiresAt), [TAG.wave]: wave },
+      ...(hotswap ? { hotswap } : {}),
+      ...(recorded?.via === 'hotswap' || request.inputs.force ? { revertDrift: true } : {}),
+    });
   }
   return { existing, changed, tags: tagsFor(sharedExpiry), state };
 }
@@ -86,36 +98,49 @@ async function readState(request: DeployRequest, ports: DeployPorts): Promise<En
   }
 }
 
+/** Why a stack is deployed, and whether its change is only the app's template (then it may be hotswapped). */
+interface Decision {
+  readonly reason: string;
+  readonly hotswappable: boolean;
+}
+
 /**
  * Why an existing stack must be deployed, or undefined when it is as prenv left it: settled, the
  * same fingerprint and wave, an expiry far enough away, and a live template whose hash is the one
- * prenv recorded (one GetTemplate, only for a stack that passes every other check).
+ * prenv recorded (one GetTemplate, only for a stack that passes every other check). A stack whose
+ * only difference is its fingerprint is hotswappable; any other reason goes through CloudFormation.
  */
 async function whyDeploy(
   current: StackInfo,
   stack: SynthesizedStack,
-  check: { wave: string; now: Date; ttlHours: number; recorded: StackState | undefined },
+  check: { wave: string; now: Date; ttlHours: number; recorded: StackState | undefined; force: boolean },
   ports: DeployPorts,
-): Promise<string | undefined> {
+): Promise<Decision | undefined> {
   const { recorded } = check;
-  if (!SETTLED_OK.has(current.status)) return `it is ${current.status}`;
+  const cloudFormation = (reason: string): Decision => ({ reason, hotswappable: false });
+  if (check.force) return cloudFormation('force is set');
+  if (!SETTLED_OK.has(current.status)) return cloudFormation(`it is ${current.status}`);
   if (LEGACY_TAG.sha in current.tags || LEGACY_TAG.fingerprint in current.tags) {
-    return 'once, to drop the per-push tags prenv 0.1.0 wrote';
+    return cloudFormation('once, to drop the per-push tags prenv 0.1.0 wrote');
   }
-  if (recorded === undefined) return 'prenv has no record of what it deployed there';
-  if (recorded.fingerprint !== stack.fingerprint) return 'it changed';
-  if (current.tags[TAG.wave] !== check.wave) return 'its dependency order changed';
-  if (keptExpiry(current.tags, check.now, check.ttlHours) === undefined) return 'to renew its expiry';
+  if (recorded === undefined) return cloudFormation('prenv has no record of what it deployed there');
+  if (current.tags[TAG.wave] !== check.wave) return cloudFormation('its dependency order changed');
+  if (keptExpiry(current.tags, check.now, check.ttlHours) === undefined) {
+    return cloudFormation('to renew its expiry');
+  }
   if ((stack.ssmParameters ?? []).length > 0) {
-    return `its template resolves SSM parameters at each deploy (${stack.ssmParameters?.join(', ')})`;
+    return cloudFormation(
+      `its template resolves SSM parameters at each deploy (${stack.ssmParameters?.join(', ')})`,
+    );
   }
   const body = await ports.stacks.template(current.name);
   if (body === undefined || templateHash(body) !== recorded.templateHash) {
     ports.log.warning(
       `${current.name} was changed outside prenv: its live template is not the one prenv deployed. Deploying it again.`,
     );
-    return 'its live template was changed out of band';
+    return cloudFormation('its live template was changed out of band');
   }
+  if (recorded.fingerprint !== stack.fingerprint) return { reason: 'it changed', hotswappable: true };
   return undefined;
 }
 

@@ -1,6 +1,6 @@
 import { templateHash } from '../domain/fingerprint.js';
 import { isoSeconds } from '../domain/ownership.js';
-import { type EnvironmentState, withStack } from '../domain/state.js';
+import { type EnvironmentState, type StackState, withStack } from '../domain/state.js';
 import { messageOf } from '../errors.js';
 import type { SynthesizedStack } from '../ports.js';
 import type { DeployPorts, DeployRequest } from './deploy-types.js';
@@ -25,11 +25,14 @@ export class StateRecorder {
     this.state = initial;
   }
 
-  /** Queues the record of a stack that was just deployed; a second call for it does nothing. */
-  record(name: string): void {
+  /**
+   * Queues the record of a stack that was just deployed (or hotswapped: it then carries code its
+   * CloudFormation template does not have); a second call for it does nothing.
+   */
+  record(name: string, via: StackState['via']): void {
     if (this.recorded.has(name)) return;
     this.recorded.add(name);
-    this.queue = this.queue.then(() => this.write(name));
+    this.queue = this.queue.then(() => this.write(name, via));
   }
 
   /** Waits until every queued record is written (or warned about). */
@@ -37,7 +40,7 @@ export class StateRecorder {
     await this.queue;
   }
 
-  private async write(name: string): Promise<void> {
+  private async write(name: string, via: StackState['via']): Promise<void> {
     const stack = this.stacks.find((candidate) => candidate.name === name);
     if (stack === undefined) return;
     const { ports, request } = this;
@@ -52,7 +55,7 @@ export class StateRecorder {
           templateHash: templateHash(body),
           sha: request.sha,
           deployedAt: isoSeconds(ports.clock.now()),
-          via: 'deploy',
+          via,
         },
         this.stacks.map((candidate) => candidate.name),
       );

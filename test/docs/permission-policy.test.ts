@@ -34,8 +34,24 @@ const NOT_IN_THE_PERMISSION_POLICY: Readonly<Record<string, string>> = {
     "made with the ambient credentials to become the sandbox role, authorized by the role's trust policy",
 };
 
-/** Calls toolkit-lib makes with prenv's credentials on a deploy through the bootstrap roles. */
-const TOOLKIT_LIB_CALLS = ['sts:AssumeRole', 'ssm:GetParameter', 'cloudformation:DescribeStacks'];
+/**
+ * Calls toolkit-lib makes with prenv's credentials: on a deploy through the bootstrap roles, and on
+ * a hotswap of Lambda code (and Step Functions definitions), which never goes through the deploy role.
+ */
+const TOOLKIT_LIB_CALLS = [
+  'sts:AssumeRole',
+  'ssm:GetParameter',
+  'cloudformation:DescribeStacks',
+  'cloudformation:GetTemplate',
+  'cloudformation:ListStackResources',
+  's3:GetObject',
+  'lambda:UpdateFunctionCode',
+  'lambda:GetFunctionConfiguration',
+  'lambda:UpdateFunctionConfiguration',
+  'lambda:PublishVersion',
+  'lambda:UpdateAlias',
+  'states:UpdateStateMachine',
+];
 
 /** `service:Action` for every SDK command and paginator one adapter source imports. */
 function actionsOfSource(source: string): string[] {

@@ -200,6 +200,11 @@ export interface FakeCdkOptions {
    */
   readonly failOn?: { readonly stack: string; readonly reason: string; readonly failure?: FailureCause };
   readonly journal?: Journal;
+  /**
+   * Stacks toolkit-lib would hotswap when asked to (their change is code only): deployed with
+   * `hotswap`, they are updated without CloudFormation, so their live template stays as it was.
+   */
+  readonly hotswappable?: readonly string[];
   /** Called when deploy starts, with the stacks it was given (e.g. to look at saved state then). */
   readonly onDeploy?: (stacks: readonly StackToDeploy[]) => void;
 }
@@ -256,6 +261,12 @@ export class FakeCdk implements CdkPort {
       options.onProgress(event);
     };
     for (const stack of stacks) {
+      if (stack.hotswap === true && this.options.hotswappable?.includes(stack.name)) {
+        this.options.journal?.record({ port: 'cdk', method: 'hotswap', target: stack.name, write: true });
+        const hotswapped = [{ type: 'AWS::Lambda::Function', properties: ['Code'] }];
+        emit({ code: 'stack-deployed', stack: stack.name, ms: 200, noOp: false, hotswapped });
+        continue;
+      }
       this.options.journal?.record({ port: 'cdk', method: 'deploy', target: stack.name, write: true });
       await new Promise<void>((resolve) => setImmediate(resolve));
       emit({ code: 'stack-started', stack: stack.name });

@@ -92,6 +92,8 @@ function inputs(overrides: InputOverrides = {}): Inputs {
     context: {},
     bootstrap: false,
     deploymentMethod: 'direct',
+    hotswap: true,
+    force: false,
     ttlHours: 72,
     testCommand: 'npm run test:e2e',
     testWorkingDirectory: '/ws/sample-app',
@@ -522,6 +524,7 @@ describe('deploy deploys only what changed, tagged', () => {
     expect(world.cdk.deployCalls[0]?.stacks).toEqual([
       {
         name: 'pr-42-api',
+        hotswap: true,
         tags: {
           'prenv:managed-by': 'prenv',
           'prenv:repository': REPO,
@@ -1219,5 +1222,135 @@ describe('deploy keeps per-push facts in the state store, not in stack tags', ()
     expect(outcome.failure).toBeUndefined();
     expect(outcome.report.state).toBe('ready');
     expect(world.log.messages('warning').join('\n')).toContain('the next push deploys');
+  });
+});
+
+describe('deploy hotswaps code-only changes of stacks it deployed, and tracks the drift', () => {
+  const settled = (name: string, wave: string): FakeStackSpec => ({
+    name,
+    status: 'UPDATE_COMPLETE',
+    tags: ownedTags({ [TAG.wave]: wave, [TAG.expiresAt]: '2025-03-06T00:00:00Z' }),
+  });
+  const existing = [settled('pr-42-data', '0'), settled('pr-42-api', '1')];
+  const codeChanged = [APP[0] as FakeSynthStack, { ...(APP[1] as FakeSynthStack), fingerprint: 'fp-api-v2' }];
+  const hotswapped = (world: Awaited<ReturnType<typeof setup>>) =>
+    world.cdk.deployCalls.flatMap((call) => call.stacks).filter((stack) => stack.hotswap === true);
+
+  it('hotswaps a changed stack prenv deployed: no CloudFormation write, reported and recorded as hotswap', async () => {
+    const world = await setup({ app: codeChanged, existing, cdk: { hotswappable: ['pr-42-api'] } });
+
+    const outcome = await world.run();
+
+    expect(outcome.failure).toBeUndefined();
+    expect(hotswapped(world).map((stack) => stack.name)).toEqual(['pr-42-api']);
+    expect(world.journal.awsWrites().map((entry) => `${entry.port}:${entry.method}`)).toEqual([
+      'cdk:hotswap',
+      'state:write',
+    ]);
+    expect(outcome.report.stacks).toContainEqual(
+      expect.objectContaining({
+        name: 'pr-42-api',
+        outcome: 'hotswapped',
+        hotswapped: "1 Lambda function's code",
+      }),
+    );
+    expect(world.log.messages('info').join('\n')).toContain(
+      "pr-42-api: hotswapped 1 Lambda function's code in 200 ms (no CloudFormation deployment)",
+    );
+    // The live template is still the one CloudFormation has: its hash is what the no-op check compares.
+    expect(world.state.stack(ENV, 'pr-42-api')).toEqual({
+      fingerprint: 'fp-api-v2',
+      templateHash: templateHash(fakeTemplate('pr-42-api')),
+      sha: SHA,
+      deployedAt: NOW,
+      via: 'hotswap',
+    });
+  });
+
+  it('after a hotswap, the same push again writes nothing: neither CloudFormation nor the state', async () => {
+    const first = await setup({ app: codeChanged, existing, cdk: { hotswappable: ['pr-42-api'] } });
+    await first.run();
+    const state = {
+      'pr-42-data': recordOf('pr-42-data'),
+      'pr-42-api': first.state.stack(ENV, 'pr-42-api') as StackState,
+    };
+
+    const again = await setup({ app: codeChanged, existing, state, cdk: { hotswappable: ['pr-42-api'] } });
+    const outcome = await again.run();
+
+    expect(outcome.report.state).toBe('ready');
+    expect(again.journal.awsWrites()).toEqual([]);
+    expect(again.cdk.deployCalls).toEqual([]);
+  });
+
+  it('a stack carrying hotswapped code is deployed with its drift reverted; a plain one is not', async () => {
+    const world = await setup({
+      app: [
+        { ...(APP[0] as FakeSynthStack), fingerprint: 'fp-data-v2' },
+        { ...(APP[1] as FakeSynthStack), fingerprint: 'fp-api-v2' },
+      ],
+      existing,
+      state: {
+        'pr-42-data': recordOf('pr-42-data'),
+        'pr-42-api': { ...recordOf('pr-42-api'), via: 'hotswap' },
+      },
+    });
+
+    await world.run();
+
+    const stacks = world.cdk.deployCalls.flatMap((call) => call.stacks);
+    expect(stacks.find((stack) => stack.name === 'pr-42-api')?.revertDrift).toBe(true);
+    expect(stacks.find((stack) => stack.name === 'pr-42-data')?.revertDrift).toBeUndefined();
+    expect(world.state.stack(ENV, 'pr-42-api')?.via).toBe('deploy');
+  });
+
+  it.each([
+    ['a first deploy', { existing: [] }],
+    ['a stack prenv has no record of', { existing, state: { 'pr-42-data': recordOf('pr-42-data') } }],
+    ['hotswap: false', { existing, inputs: { hotswap: false } }],
+    [
+      'a TTL renewal',
+      {
+        existing: [
+          settled('pr-42-data', '0'),
+          {
+            ...settled('pr-42-api', '1'),
+            // Less than half of the 72-hour TTL left: the expiry is renewed, a stack tag write.
+            tags: ownedTags({ [TAG.wave]: '1', [TAG.expiresAt]: '2025-03-04T00:00:00Z' }),
+          },
+        ],
+      },
+    ],
+    [
+      'a stack changed out of band',
+      {
+        existing,
+        state: {
+          'pr-42-data': recordOf('pr-42-data'),
+          'pr-42-api': { ...recordOf('pr-42-api'), templateHash: 'something-else' },
+        },
+      },
+    ],
+  ] as const)('%s goes through CloudFormation', async (_, options) => {
+    const world = await setup({ app: codeChanged, cdk: { hotswappable: ['pr-42-api'] }, ...options });
+
+    const outcome = await world.run();
+
+    expect(outcome.failure).toBeUndefined();
+    expect(world.cdk.deployCalls.flatMap((call) => call.stacks).map((stack) => stack.name)).toContain(
+      'pr-42-api',
+    );
+    expect(hotswapped(world)).toEqual([]);
+    expect(outcome.report.stacks?.find((stack) => stack.name === 'pr-42-api')?.outcome).toBe('deployed');
+  });
+
+  it('force: every stack goes through CloudFormation, unchanged ones too, reverting drift', async () => {
+    const world = await setup({ existing, inputs: { force: true }, cdk: { hotswappable: ['pr-42-api'] } });
+
+    await world.run();
+
+    const stacks = world.cdk.deployCalls.flatMap((call) => call.stacks);
+    expect(stacks.map((stack) => stack.name)).toEqual(['pr-42-data', 'pr-42-api']);
+    expect(stacks.every((stack) => stack.hotswap === undefined && stack.revertDrift === true)).toBe(true);
   });
 });

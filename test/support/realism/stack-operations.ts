@@ -8,9 +8,18 @@ export interface StackOperationsOptions {
   readonly seconds?: Partial<Readonly<Record<Operation, number>>>;
   /** @default Date.now */
   readonly now?: () => number;
+  /**
+   * CloudFormation seconds for one write, decided once moto has applied it (e.g. the latency model of
+   * ./latency-model.ts, from the resources involved); undefined falls back to `seconds`.
+   */
+  readonly secondsOf?: (
+    operation: Operation,
+    stack: string,
+    request: ProxiedRequest,
+  ) => Promise<number | undefined> | number | undefined;
 }
 
-type Operation = 'create' | 'update' | 'delete';
+export type Operation = 'create' | 'update' | 'delete';
 
 /** One stack operation and the reads that named its stack while it was in progress. */
 export interface StackWindow {
@@ -50,14 +59,22 @@ export function stackOperationsInProgress(options: StackOperationsOptions): Stac
         (window.stack === name || window.stackId === name) && window.startedAt <= at && at < window.endsAt,
     );
   };
-  const open = (stack: string, stackId: string, operation: Operation, status: string, snapshot?: string) => {
+  const open = async (
+    request: ProxiedRequest,
+    stack: string,
+    stackId: string,
+    operation: Operation,
+    status: string,
+    snapshot?: string,
+  ) => {
     const startedAt = now();
+    const planned = (await options.secondsOf?.(operation, stack, request)) ?? seconds[operation];
     windows.push({
       stack,
       stackId,
       status,
       startedAt,
-      endsAt: startedAt + seconds[operation] * options.msPerSecond,
+      endsAt: startedAt + planned * options.msPerSecond,
       reads: 0,
       ...(snapshot === undefined ? {} : { snapshot }),
     });
@@ -93,7 +110,7 @@ export function stackOperationsInProgress(options: StackOperationsOptions): Stac
           const stackId = tag(response.body.toString(), 'StackId');
           if (response.status === 200 && name !== null && stackId !== undefined) {
             const operation = request.action === 'CreateStack' ? 'create' : 'update';
-            open(name, stackId, operation, `${operation.toUpperCase()}_IN_PROGRESS`);
+            await open(request, name, stackId, operation, `${operation.toUpperCase()}_IN_PROGRESS`);
           }
           return response;
         }
@@ -102,7 +119,8 @@ export function stackOperationsInProgress(options: StackOperationsOptions): Stac
           const response = await next();
           if (response.status === 200 && before !== undefined) {
             const operation = tag(before, 'StackStatus') === 'REVIEW_IN_PROGRESS' ? 'create' : 'update';
-            open(
+            await open(
+              request,
               tag(before, 'StackName') ?? '',
               tag(before, 'StackId') ?? '',
               operation,
@@ -119,7 +137,8 @@ export function stackOperationsInProgress(options: StackOperationsOptions): Stac
             before !== undefined &&
             tag(before, 'StackStatus') !== 'DELETE_COMPLETE'
           ) {
-            open(
+            await open(
+              request,
               tag(before, 'StackName') ?? '',
               tag(before, 'StackId') ?? '',
               'delete',

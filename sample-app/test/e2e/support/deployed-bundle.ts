@@ -21,25 +21,24 @@ export interface DeployedBundle {
 }
 
 /**
- * Fetches the very code package a deployed function runs: the stack's template names its S3 asset, S3 holds
- * the zip, and the zip's SHA-256 must equal the CodeSha256 Lambda reports, or this throws. Nothing comes
- * from the local cdk.out.
+ * Fetches the very code package a deployed function runs, as Lambda reports it now (GetFunction's
+ * Code.Location), not as the stack's template last named it: a hotswap (prenv's fast path for code-only
+ * pushes) updates the code without touching the template. The zip's SHA-256 must equal the CodeSha256
+ * Lambda reports, or this throws. Nothing comes from the local cdk.out.
  */
 export async function fetchDeployedBundle(stackName: string, functionName: string): Promise<DeployedBundle> {
   const lambda = new LambdaClient({});
   const cloudFormation = new CloudFormationClient({});
-  const s3 = new S3Client({ forcePathStyle: true });
   try {
     const deployed = await lambda.send(new GetFunctionCommand({ FunctionName: functionName }));
-    const { bucket, key } = await codeLocation(cloudFormation, stackName, functionName, deployed);
-    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    const zip = await object.Body?.transformToByteArray();
-    if (zip === undefined) throw new Error(`s3://${bucket}/${key} is empty`);
+    const { zip, source } = await currentCode(deployed, () =>
+      assetBucket(cloudFormation, stackName, functionName, deployed),
+    );
     const sha = createHash('sha256').update(zip).digest('base64');
     const configuration = deployed.Configuration;
     if (sha !== configuration?.CodeSha256) {
       throw new Error(
-        `s3://${bucket}/${key} (sha ${sha}) is not what ${functionName} runs (${configuration?.CodeSha256})`,
+        `${source} (sha ${sha}) is not what ${functionName} runs (${configuration?.CodeSha256})`,
       );
     }
     return {
@@ -52,16 +51,47 @@ export async function fetchDeployedBundle(stackName: string, functionName: strin
   } finally {
     lambda.destroy();
     cloudFormation.destroy();
+  }
+}
+
+/**
+ * The zip at GetFunction's Code.Location. On AWS that is a presigned URL. moto answers with
+ * `https://awslambda-<region>-tasks.s3.<region>.amazonaws.com/<S3Key>`, the key Lambda was last given
+ * (by CloudFormation or by a hotswap's UpdateFunctionCode), which it does not serve itself: the zip is read
+ * from that key in the stack's asset bucket, where both put it.
+ */
+async function currentCode(
+  deployed: GetFunctionCommandOutput,
+  bucketOf: () => Promise<string>,
+): Promise<{ zip: Uint8Array; source: string }> {
+  const location = deployed.Code?.Location;
+  if (location === undefined) throw new Error(`${deployed.Configuration?.FunctionName} has no Code.Location`);
+  const url = new URL(location);
+  if (process.env.AWS_ENDPOINT_URL === undefined || url.searchParams.has('X-Amz-Signature')) {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`Code.Location answered ${response.status}`);
+    return { zip: new Uint8Array(await response.arrayBuffer()), source: 'Code.Location' };
+  }
+  const bucket = await bucketOf();
+  const key = decodeURIComponent(url.pathname.slice(1));
+  const s3 = new S3Client({ forcePathStyle: true });
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const zip = await object.Body?.transformToByteArray();
+    if (zip === undefined) throw new Error(`s3://${bucket}/${key} is empty`);
+    return { zip, source: `s3://${bucket}/${key}` };
+  } finally {
     s3.destroy();
   }
 }
 
-async function codeLocation(
+/** The asset bucket the stack's template deploys the function's code from. */
+async function assetBucket(
   cloudFormation: CloudFormationClient,
   stackName: string,
   functionName: string,
   deployed: GetFunctionCommandOutput,
-): Promise<{ bucket: string; key: string }> {
+): Promise<string> {
   const { StackResources = [] } = await cloudFormation.send(
     new DescribeStackResourcesCommand({ StackName: stackName }),
   );
@@ -72,7 +102,7 @@ async function codeLocation(
   if (logicalId === undefined) throw new Error(`${functionName} is not a resource of ${stackName}`);
   const { TemplateBody = '{}' } = await cloudFormation.send(new GetTemplateCommand({ StackName: stackName }));
   const template = JSON.parse(TemplateBody) as {
-    Resources: Record<string, { Properties: { Code: { S3Bucket: unknown; S3Key: unknown } } }>;
+    Resources: Record<string, { Properties: { Code: { S3Bucket: unknown } } }>;
   };
   const code = template.Resources[logicalId]?.Properties.Code;
   if (code === undefined) throw new Error(`${logicalId} in ${stackName} has no Code`);
@@ -83,7 +113,7 @@ async function codeLocation(
     // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders, not JS templates
     return text.replaceAll('${AWS::AccountId}', account).replaceAll('${AWS::Region}', region);
   };
-  return { bucket: resolve(code.S3Bucket), key: resolve(code.S3Key) };
+  return resolve(code.S3Bucket);
 }
 
 function unpack(zip: Uint8Array): string {
