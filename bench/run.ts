@@ -6,18 +6,28 @@ import { join } from 'node:path';
 import { lifecycle } from './p1-lifecycle.js';
 import { noopPush } from './p2-noop.js';
 import { startup } from './p3-startup.js';
+import { fakeSweepBenchmark } from './p4-fake.js';
 import { sweep } from './p4-sweep.js';
 import { parallelStacks } from './p5-parallel.js';
 import { hotswapPush, latencyDestroy } from './p6-p7-latency.js';
 import { ownTime } from './p8-own-time.js';
 import { formatMs } from './stats.js';
-import { type Benchmark, type BenchResult, environmentInfo, markdownTable, ROOT } from './support.js';
+import {
+  type Benchmark,
+  type BenchResult,
+  describeLoad,
+  environmentInfo,
+  loadAverage,
+  markdownTable,
+  ROOT,
+} from './support.js';
 
 const BENCHMARKS: readonly Benchmark[] = [
   lifecycle,
   noopPush,
   startup,
   sweep,
+  fakeSweepBenchmark,
   parallelStacks,
   hotswapPush,
   latencyDestroy,
@@ -35,8 +45,8 @@ function parseArgs(argv: readonly string[]): { ids: string[]; runs: number; writ
     if (arg === '--runs') runs = Number(argv[++index]);
     else if (arg.startsWith('--runs=')) runs = Number(arg.slice(7));
     else if (arg === '--write') write = true;
-    else if (/^p\d$/i.test(arg)) ids.push(arg.toLowerCase());
-    else throw new Error(`Unknown argument ${arg}: expected p1…p8, --runs N, --write`);
+    else if (/^p\d(-[a-z]+)?$/i.test(arg)) ids.push(arg.toLowerCase());
+    else throw new Error(`Unknown argument ${arg}: expected p1…p8, p4-fake, --runs N, --write`);
   }
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs needs a whole number ≥ 1');
   const known = new Set(BENCHMARKS.map((benchmark) => benchmark.id));
@@ -73,6 +83,7 @@ function render(
     lines.push('', `### ${result.title}`, '');
     if (result.durationMs !== undefined)
       lines.push(`${result.runs} run(s) per arm; took ${formatMs(result.durationMs)}.`, '');
+    if (result.load !== undefined) lines.push(describeLoad(result.load), '');
     for (const table of result.tables) {
       if (table.title) lines.push(`${table.title}:`, '');
       lines.push(markdownTable(table), '');
@@ -97,9 +108,11 @@ async function main(): Promise<void> {
   for (const benchmark of selected) {
     progress(`${benchmark.title}`);
     const begun = performance.now();
+    const loadAtStart = loadAverage();
     try {
       const result = await benchmark.run({ runs, progress });
-      results.push({ ...result, durationMs: performance.now() - begun });
+      const load = { start: loadAtStart, end: loadAverage() };
+      results.push({ ...result, durationMs: performance.now() - begun, load });
     } catch (error) {
       // One benchmark failing (e.g. dist/ rebuilt under it) keeps the others' figures.
       failures.push(`${benchmark.id}: ${error instanceof Error ? error.message : String(error)}`);
@@ -108,6 +121,9 @@ async function main(): Promise<void> {
     await writeFile(file, `${JSON.stringify({ info, runs, results, failures }, null, 2)}\n`);
   }
   const totalMs = performance.now() - started;
+  info['load average (1, 5, 15 min) at end'] = loadAverage()
+    .map((value) => value.toFixed(2))
+    .join(' ');
   const markdown = render(info, results, runs, totalMs);
   await writeFile(file, `${JSON.stringify({ info, runs, totalMs, results, failures }, null, 2)}\n`);
   if (failures.length > 0) process.exitCode = 1;
@@ -116,10 +132,14 @@ async function main(): Promise<void> {
   if (write) {
     const path = join(ROOT, 'BENCHMARKS.md');
     const current = await readFile(path, 'utf8');
-    const at = current.indexOf(BEGIN);
-    const end = current.indexOf(END);
-    if (at === -1 || end === -1) throw new Error(`BENCHMARKS.md has no ${BEGIN} … ${END} markers`);
-    await writeFile(path, `${current.slice(0, at + BEGIN.length)}\n${markdown}${current.slice(end)}`);
+    // A subset goes between its own markers (e.g. `<!-- bench:begin p4 p4-fake -->`), leaving the others' figures.
+    const subset = ids.length > 0 && selected.length < BENCHMARKS.length ? ids.join(' ') : undefined;
+    const begin = subset === undefined ? BEGIN : `<!-- bench:begin ${subset} -->`;
+    const finish = subset === undefined ? END : `<!-- bench:end ${subset} -->`;
+    const at = current.indexOf(begin);
+    const end = current.indexOf(finish);
+    if (at === -1 || end === -1) throw new Error(`BENCHMARKS.md has no ${begin} … ${finish} markers`);
+    await writeFile(path, `${current.slice(0, at + begin.length)}\n${markdown}${current.slice(end)}`);
     progress('BENCHMARKS.md updated');
   }
   const leaked = spawnSync('pgrep', ['-f', 'moto_server'], { encoding: 'utf8' }).stdout.trim();

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { availableParallelism, cpus, release, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { EventFixture } from '../test/fixtures/events.js';
 import { type AwsProxy, type ProxyOptions, startAwsProxy } from '../test/support/aws-proxy.js';
@@ -35,6 +35,8 @@ export interface BenchResult {
   readonly notes: readonly string[];
   readonly raw: unknown;
   readonly durationMs?: number;
+  /** The 1, 5 and 15-minute load averages when the benchmark started and ended. */
+  readonly load?: { readonly start: readonly number[]; readonly end: readonly number[] };
 }
 
 /** What a benchmark is given. */
@@ -254,22 +256,56 @@ export function environmentInfo(): Record<string, string> {
     'aws-cdk (CLI)': version('aws-cdk'),
     'aws-cdk-lib': version('aws-cdk-lib'),
     moto: run('python3', ['-c', 'import moto; print(moto.__version__)']),
-    'prenv commit': run('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']),
-    'dist/ built from': distBuild(),
-    'load average at start': run('cat', ['/proc/loadavg']).split(' ').slice(0, 3).join(' '),
+    'prenv commit (git rev-parse HEAD)': run('git', ['-C', ROOT, 'rev-parse', 'HEAD']),
+    'working tree (git status --porcelain)': treeState(run('git', ['-C', ROOT, 'status', '--porcelain'])),
+    'dist/index.js modified': distModified(),
+    'load average (1, 5, 15 min) at start': formatLoad(loadAverage()),
   };
 }
 
-/** The commit and time dist/build-info.json records (dist/ is what the benchmarks run). */
-function distBuild(): string {
+/** Clean, or dirty with the paths that differ from the commit (dist/ is what the benchmarks run). */
+function treeState(porcelain: string): string {
+  if (porcelain === 'unknown') return 'unknown';
+  const paths = porcelain.split('\n').filter((line) => line.trim() !== '');
+  if (paths.length === 0) return 'clean';
+  // run() trims the output, so the first line may have lost its leading status space.
+  const shown = paths.slice(0, 8).map((line) => line.trim().replace(/^\S+\s+/, ''));
+  return `dirty: ${paths.length} path(s) differ (${shown.join(', ')}${paths.length > shown.length ? ', …' : ''})`;
+}
+
+/** When dist/index.js was last written (dist/build-info.json is toolkit-lib's, not prenv's). */
+function distModified(): string {
   try {
-    const info = JSON.parse(readFileSync(join(ROOT, 'dist/build-info.json'), 'utf8')) as { commit?: string };
-    return `${info.commit ?? 'unknown'} (dist/index.js modified ${statSync(join(ROOT, 'dist/index.js'))
+    return statSync(join(ROOT, 'dist/index.js'))
       .mtime.toISOString()
-      .replace(/\.\d+Z$/, 'Z')})`;
+      .replace(/\.\d+Z$/, 'Z');
   } catch {
-    return 'unknown';
+    return 'missing';
   }
+}
+
+/** The 1, 5 and 15-minute load averages now. */
+export function loadAverage(): number[] {
+  return loadavg();
+}
+
+function formatLoad(load: readonly number[]): string {
+  return load.map((value) => value.toFixed(2)).join(' ');
+}
+
+/** One line on how busy the machine was during a benchmark, against its core count. */
+export function describeLoad(load: {
+  readonly start: readonly number[];
+  readonly end: readonly number[];
+}): string {
+  const cores = availableParallelism();
+  const peak = Math.max(load.start[0] ?? 0, load.end[0] ?? 0);
+  return (
+    `Load average (1, 5, 15 min): ${formatLoad(load.start)} at the start, ${formatLoad(load.end)} at the end, on ${cores} logical cores` +
+    (peak > cores
+      ? ` (a 1-minute load above ${cores} means processes were waiting for a CPU: the machine was shared and busy).`
+      : '.')
+  );
 }
 
 /** A markdown table. */
