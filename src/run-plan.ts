@@ -7,6 +7,7 @@ import { JUnitReader } from './adapters/junit-reader.js';
 import { OctokitGitHub } from './adapters/octokit-github.js';
 import { S3Buckets } from './adapters/s3-buckets.js';
 import { systemClock } from './adapters/system-clock.js';
+import { TaggedResources } from './adapters/tagged-resources.js';
 import { isWithheld } from './domain/env-names.js';
 import { escapeText } from './domain/markdown.js';
 import type { Plan } from './domain/plan.js';
@@ -58,6 +59,8 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
   });
   const stacks = new CloudFormationStacks(session, clock);
   const buckets = new S3Buckets(session, env);
+  // The leftover audit and resource counts (the tagging API); its clients are made on first use.
+  const resources = new TaggedResources(session, env);
   const links = {
     ...(context.runUrl === undefined ? {} : { runUrl: context.runUrl }),
     repositoryUrl: context.repositoryUrl,
@@ -66,7 +69,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
   const destroyEnvironment = (pullRequest: number) =>
     destroy(
       { repository: context.repository, pullRequest, environment: environment as string, ...links },
-      { log, clock, step, stacks, reporter, buckets },
+      { log, clock, step, stacks, reporter, buckets, resources },
     );
 
   switch (plan.kind) {
@@ -98,6 +101,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
           junit: new JUnitReader(),
           github,
           buckets,
+          resources,
         },
       );
       if (outcome.skipped !== undefined) {
@@ -129,7 +133,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
           comment: inputs.comment,
           ...(context.runUrl === undefined ? {} : { runUrl: context.runUrl }),
         },
-        { log, clock, step, stacks, github, buckets },
+        { log, clock, step, stacks, github, buckets, resources },
       );
       return outcome.failure;
     }

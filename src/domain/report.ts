@@ -184,4 +184,18 @@ export interface CleanupReport {
   readonly kept: number;
   readonly updatedAt: string;
   readonly runUrl?: string;
+  /** The kept environments with their resource counts and ages, when the leftover audit ran. */
+  readonly keptEnvironments?: readonly KeptEnvironment[];
+}
+
+/** An environment the sweep kept, as the leftover audit saw it. */
+export interface KeptEnvironment {
+  readonly environment: string;
+  readonly pullRequest?: number;
+  /** Resources tagged for it (the tagging API's count). */
+  readonly resourceCount: number;
+  /** ISO-8601 UTC: its prenv:created-at. */
+  readonly createdAt?: string;
+  /** Resources tagged for it that no live stack holds: reported, never deleted while it is kept. */
+  readonly leftovers: readonly LeftoverResource[];
 }

@@ -1,11 +1,13 @@
 import { markerFor, renderComment } from '../domain/comment.js';
+import { describeLeftovers } from '../domain/leftovers.js';
 import { isoSeconds, mayDelete } from '../domain/ownership.js';
 import type { CleanupReport, EnvironmentReport, SweptEnvironment } from '../domain/report.js';
 import { describeRetained, retainedResources } from '../domain/retained.js';
 import { groupByEnvironment, staleReasons } from '../domain/staleness.js';
 import { renderCleanupSummary } from '../domain/summary.js';
 import { messageOf } from '../errors.js';
-import type { BucketsPort, Clock, GitHubPort, Log, StacksPort, StepPort } from '../ports.js';
+import type { BucketsPort, Clock, GitHubPort, Log, ResourcesPort, StacksPort, StepPort } from '../ports.js';
+import { auditLeftovers } from './cleanup-leftovers.js';
 import { createdAtOf, deleteStacks } from './delete-stacks.js';
 import { mapLimit } from './map-limit.js';
 
@@ -31,6 +33,8 @@ export interface CleanupPorts {
   readonly github: GitHubPort | undefined;
   /** Empties a failed stack's own buckets before the delete is retried; none: no emptying. */
   readonly buckets?: BucketsPort;
+  /** The tagging API and the deletes of the leftover audit; none: no audit. */
+  readonly resources?: ResourcesPort;
 }
 
 /**
@@ -63,7 +67,7 @@ export async function cleanup(
     .filter(({ reasons }) => reasons.length > 0);
   const kept = environments.length - stale.length;
 
-  const swept = await mapLimit(
+  const stacksSwept = await mapLimit(
     stale,
     request.concurrency ?? 4,
     async ({ environment, reasons }): Promise<SweptEnvironment> => {
@@ -130,11 +134,19 @@ export async function cleanup(
     },
   );
 
+  const { swept, keptEnvironments } = await auditLeftovers(request, ports, stacksSwept, async (numbers) => {
+    const states = await pullRequestStates(
+      numbers.map((pullRequest) => ({ pullRequest })),
+      ports,
+    );
+    return new Map([...states].map(([number, state]) => [number, state.open]));
+  });
   const report: CleanupReport = {
     repository: request.repository,
     dryRun: request.dryRun,
     environments: swept,
     kept,
+    ...(keptEnvironments === undefined ? {} : { keptEnvironments }),
     updatedAt: isoSeconds(clock.now()),
     ...(request.runUrl === undefined ? {} : { runUrl: request.runUrl }),
   };
@@ -170,6 +182,11 @@ export async function cleanup(
         ]
       : []),
   ];
+  const undeleted = swept.flatMap((env) =>
+    (env.leftovers ?? []).filter((r) => r.outcome === 'delete-failed'),
+  );
+  if (undeleted.length > 0)
+    problems.push(`Could not delete leftover resources: ${describeLeftovers(undeleted)}`);
   return { report, ...(problems.length > 0 ? { failure: problems.join('. ') } : {}) };
 }
 

@@ -2,8 +2,9 @@ import { isoSeconds, mayDelete, TAG } from '../domain/ownership.js';
 import type { EnvironmentReport } from '../domain/report.js';
 import { describeRetained, retainedResources } from '../domain/retained.js';
 import { messageOf } from '../errors.js';
-import type { BucketsPort, Clock, Log, StackInfo, StacksPort, StepPort } from '../ports.js';
+import type { BucketsPort, Clock, Log, ResourcesPort, StackInfo, StacksPort, StepPort } from '../ports.js';
 import { createdAtOf, deleteStacks } from './delete-stacks.js';
+import { auditEnvironment } from './leftovers.js';
 import type { Reporter } from './reporter.js';
 import { saveRunState } from './run-state.js';
 
@@ -25,6 +26,8 @@ export interface DestroyPorts {
   readonly reporter: Reporter;
   /** Empties a failed stack's own buckets before the delete is retried; none: no emptying. */
   readonly buckets?: BucketsPort;
+  /** The tagging API, for the resources left behind; none: no audit. */
+  readonly resources?: ResourcesPort;
 }
 
 /**
@@ -75,6 +78,14 @@ export async function destroy(
     deleteStacks(ports.stacks, owned, log, ports.buckets),
   );
   saveRunState(ports.step, { phase: 'done' });
+  const { resources } = ports;
+  // Stack tags propagate to resources: whatever still carries this environment's tags was left behind.
+  const audit =
+    resources === undefined
+      ? undefined
+      : await log.group('Look for resources left behind', () =>
+          auditEnvironment(request, { log, stacks: ports.stacks, resources }),
+        );
   const createdAt = createdAtOf(owned);
   const left = deletion.stacks.filter((stack) => stack.outcome === 'left-behind');
   const retained = retainedResources(deletion.stacks);
@@ -99,6 +110,8 @@ export async function destroy(
     ...(request.runUrl === undefined ? {} : { runUrl: request.runUrl }),
     ...(request.repositoryUrl === undefined ? {} : { repositoryUrl: request.repositoryUrl }),
     ...(left.length > 0 ? { leftRunning: left.map((stack) => stack.name) } : {}),
+    ...(audit === undefined ? {} : { resourceCount: audit.resourceCount }),
+    ...(audit === undefined || audit.leftovers.length === 0 ? {} : { leftovers: audit.leftovers }),
   };
   ports.step.setOutput('environment', request.environment);
   ports.step.setOutput(
