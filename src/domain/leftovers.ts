@@ -52,6 +52,11 @@ export function deletableType(arn: string): boolean {
   return TYPES.some(({ pattern, deletable }) => deletable && pattern.test(arn));
 }
 
+/** True for a CloudFormation stack: the tagging API returns stacks too, and the stack sweep owns them. */
+export function isStackArn(arn: string): boolean {
+  return /^arn:[^:]+:cloudformation:[^:]*:[^:]*:stack\//.test(arn);
+}
+
 /** One ARN per log group, whichever API returned it (DescribeLogGroups adds `:*`). */
 export function canonicalArn(arn: string): string {
   return arn.replace(/^(arn:[^:]+:logs:.*:log-group:.+?)(:\*)?$/, '$1');

@@ -7,6 +7,7 @@
 import {
   canonicalArn,
   type FoundResource,
+  isStackArn,
   judgeLeftover,
   lambdaLogGroupPrefix,
   leftoverEntry,
@@ -45,7 +46,8 @@ export async function countResources(
   log: Log,
 ): Promise<number | undefined> {
   try {
-    return (await resources.tagged({ [TAG.repository]: repository, [TAG.environment]: environment })).length;
+    const tagged = await resources.tagged({ [TAG.repository]: repository, [TAG.environment]: environment });
+    return tagged.filter((resource) => !isStackArn(resource.arn)).length;
   } catch (error) {
     log.warning(`Could not count the resources of ${environment}: ${messageOf(error)}`);
     return undefined;
@@ -61,7 +63,7 @@ export async function auditEnvironment(
   ports: LeftoverPorts,
 ): Promise<AuditedEnvironment | undefined> {
   try {
-    const [tagged, logGroups, live] = await Promise.all([
+    const [everything, logGroups, live] = await Promise.all([
       ports.resources.tagged({
         [TAG.repository]: request.repository,
         [TAG.environment]: request.environment,
@@ -69,6 +71,7 @@ export async function auditEnvironment(
       ports.resources.logGroups(lambdaLogGroupPrefix(request.environment)),
       liveStackNames(ports.stacks),
     ]);
+    const tagged = everything.filter((resource) => !isStackArn(resource.arn));
     const found = merge(
       tagged.filter((resource) => resource.tags[TAG.pullRequest] === String(request.pullRequest)),
       logGroups,
@@ -114,10 +117,11 @@ export async function auditRegion(
   ports: LeftoverPorts,
 ): Promise<AuditedEnvironment[]> {
   const scope: DeleteScope = { repository: request.repository, template: request.template };
-  const [tagged, stacks] = await Promise.all([
+  const [everything, stacks] = await Promise.all([
     ports.resources.tagged({ [TAG.repository]: request.repository, [TAG.environment]: undefined }),
     ports.stacks.list(),
   ]);
+  const tagged = everything.filter((resource) => !isStackArn(resource.arn));
   const live = new Set(stacks.map((stack) => stack.name));
   const liveEnvironments = new Set(
     stacks.filter((stack) => mayDelete(stack, scope)).map((stack) => keyOf(stack.tags)),
