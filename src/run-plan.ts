@@ -7,7 +7,6 @@ import { JUnitReader } from './adapters/junit-reader.js';
 import { OctokitGitHub } from './adapters/octokit-github.js';
 import { S3Buckets } from './adapters/s3-buckets.js';
 import { systemClock } from './adapters/system-clock.js';
-import { TaggedResources } from './adapters/tagged-resources.js';
 import { isWithheld } from './domain/env-names.js';
 import { escapeText } from './domain/markdown.js';
 import type { Plan } from './domain/plan.js';
@@ -59,7 +58,9 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
   });
   const stacks = new CloudFormationStacks(session, clock);
   const buckets = new S3Buckets(session, env);
-  // The leftover audit and resource counts (the tagging API); its clients are made on first use.
+  // The leftover audit and resource counts (the tagging API and five services' deletes): a chunk of
+  // its own, so the SDK clients it bundles stay out of the one every run loads.
+  const { TaggedResources } = await import('./adapters/tagged-resources.js');
   const resources = new TaggedResources(session, env);
   const links = {
     ...(context.runUrl === undefined ? {} : { runUrl: context.runUrl }),
