@@ -171,8 +171,19 @@ export interface SweptEnvironment {
   readonly error?: string;
   /** Resources tagged for the environment that outlived their stacks (the leftover audit). */
   readonly leftovers?: readonly LeftoverResource[];
-  /** How many resources the tagging API found tagged for the environment before the sweep. */
+  /** How many resources the tagging API found tagged for the environment when the audit ran (after the deletes). */
   readonly resourceCount?: number;
+  /** The region it was found in. */
+  readonly region?: string;
+}
+
+/** One region the sweep looked at. */
+export interface RegionSweep {
+  readonly region: string;
+  /** Owned environments kept in this region (open PR, not expired). */
+  readonly kept: number;
+  /** Why the region could not be swept (e.g. listing its stacks failed). */
+  readonly error?: string;
 }
 
 /** What the cleanup sweep reports in the job summary. */
@@ -186,6 +197,8 @@ export interface CleanupReport {
   readonly runUrl?: string;
   /** The kept environments with their resource counts and ages, when the leftover audit ran. */
   readonly keptEnvironments?: readonly KeptEnvironment[];
+  /** The regions swept, in input order; the summary groups by region when there are several. */
+  readonly regions?: readonly RegionSweep[];
 }
 
 /** An environment the sweep kept, as the leftover audit saw it. */
@@ -198,4 +211,6 @@ export interface KeptEnvironment {
   readonly createdAt?: string;
   /** Resources tagged for it that no live stack holds: reported, never deleted while it is kept. */
   readonly leftovers: readonly LeftoverResource[];
+  /** The region it was found in. */
+  readonly region?: string;
 }

@@ -10,6 +10,7 @@ import type {
   Log,
   ResourcesPort,
   StacksPort,
+  StateStore,
   StepPort,
   TestReportReader,
 } from '../ports.js';
@@ -22,6 +23,8 @@ export interface DeployPorts {
   readonly step: StepPort;
   readonly reporter: Reporter;
   readonly stacks: StacksPort;
+  /** Where per-push facts live: fingerprints, commits, live template hashes. */
+  readonly state: StateStore;
   readonly cdk: CdkPort;
   readonly runner: CommandRunner;
   readonly junit: TestReportReader;

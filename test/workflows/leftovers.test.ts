@@ -27,6 +27,7 @@ import { cleanup } from '../../src/workflows/cleanup.js';
 import { destroy } from '../../src/workflows/destroy.js';
 import { Reporter } from '../../src/workflows/reporter.js';
 import { FakeGitHub, FakeLog, FakeStep } from '../support/fake-ports.js';
+import { FakeStateStore } from '../support/fake-state.js';
 import { MOTO_ENV, type Moto, startMoto } from '../support/moto.js';
 import { cloudFormationOn, ownedTags } from '../support/moto-stacks.js';
 
@@ -226,6 +227,7 @@ describe('the audit after a destroy', () => {
         clock: systemClock,
         step,
         stacks: new CloudFormationStacks(session, systemClock, 50),
+        state: new FakeStateStore(),
         reporter: new Reporter({ github, step, log, comment: true }),
         resources: new TaggedResources(session),
       },
