@@ -182,9 +182,26 @@ async function deleteLeftover(resource: FoundResource, ports: LeftoverPorts): Pr
     return leftoverEntry(resource, 'deleted');
   } catch (error) {
     if (error instanceof LeftoverRefusedError) return leftoverEntry(resource, 'reported', error.message);
+    // Already gone (another run, or the same bucket seen from another region's query): deleted is deleted.
+    if (alreadyGone(error)) return leftoverEntry(resource, 'deleted');
     ports.log.warning(`Could not delete the leftover ${resource.arn}: ${messageOf(error)}`);
     return leftoverEntry(resource, 'delete-failed', messageOf(error));
   }
+}
+
+/** True for the SDK's "no such resource" errors of the services prenv deletes leftovers in. */
+function alreadyGone(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return (
+    typeof name === 'string' &&
+    [
+      'NoSuchBucket',
+      'ResourceNotFoundException',
+      'NotFoundException',
+      'NotFound',
+      'QueueDoesNotExist',
+    ].includes(name)
+  );
 }
 
 /** An environment with no stack left is stale when its PR is closed or every resource's TTL passed. */

@@ -214,6 +214,47 @@ describe('the sweep’s leftover audit', () => {
   });
 });
 
+describe('the leftover audit across regions', () => {
+  it('runs in each region swept, with that region’s clients', async () => {
+    const github = await world();
+    const east = { ...session, region: 'us-east-1' as typeof session.region };
+    await new SQSClient({ ...config(), region: 'us-east-1' }).send(
+      new CreateQueueCommand({ QueueName: 'pr-1-data-east', tags: propagated(REPO, 1, 'pr-1-data') }),
+    );
+    const regional = (s: typeof session) => ({
+      region: s.region,
+      stacks: new CloudFormationStacks(s, systemClock, 50),
+      resources: new TaggedResources(s),
+    });
+    const { report } = await cleanup(
+      { repository: REPO, dryRun: false, comment: false },
+      {
+        log: new FakeLog(),
+        clock: systemClock,
+        step: new FakeStep(),
+        stacks: new CloudFormationStacks(session, systemClock, 50),
+        regions: [regional(session), regional(east)],
+        github,
+      },
+    );
+    const pr1 = (region: string) =>
+      report.environments.find((env) => env.environment === 'pr-1' && env.region === region);
+    expect(pr1('eu-west-2')?.leftovers?.find((r) => r.arn === ARN('pr-1-data-orphan'))?.outcome).toBe(
+      'deleted',
+    );
+    // (moto's tagging API returns every region's buckets in each region; AWS returns a region's own.)
+    expect(
+      pr1('us-east-1')?.leftovers?.find((r) => r.arn === 'arn:aws:sqs:us-east-1:123456789012:pr-1-data-east')
+        ?.outcome,
+    ).toBe('deleted');
+    expect(pr1('eu-west-2')?.leftovers?.some((r) => r.arn.includes('us-east-1'))).toBe(false);
+    expect(await bucketNames()).not.toContain('pr-1-data-orphan');
+    expect(
+      await new SQSClient({ ...config(), region: 'us-east-1' }).send(new ListQueuesCommand({})),
+    ).not.toHaveProperty('QueueUrls');
+  });
+});
+
 describe('the audit after a destroy', () => {
   it('reports what is still tagged for the environment, with type, ARN and age, and deletes nothing', async () => {
     await world();
