@@ -8,7 +8,7 @@ import {
 import { type EnvironmentState, parseState, serializeState, stateParameterName } from '../domain/state.js';
 import { messageOf, StateStoreError } from '../errors.js';
 import type { AwsSession, StateStore } from '../ports.js';
-import { clientConfig } from './aws-config.js';
+import { clientConfig, credentialProvider } from './aws-config.js';
 
 /**
  * The state store as one SSM parameter per environment, /prenv/<owner>/<repo>/<environment>: a
@@ -19,10 +19,10 @@ export class SsmStateStore implements StateStore {
   private readonly client: SSMClient;
 
   constructor(
-    session: Pick<AwsSession, 'region' | 'credentials'>,
+    session: Pick<AwsSession, 'region' | 'credentials' | 'current'>,
     private readonly repository: string,
   ) {
-    this.client = new SSMClient(clientConfig(session.region, session.credentials));
+    this.client = new SSMClient(clientConfig(session.region, credentialProvider(session)));
   }
 
   async read(environment: string): Promise<EnvironmentState | undefined> {

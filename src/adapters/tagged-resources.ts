@@ -15,10 +15,10 @@ import { DeleteQueueCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/clie
 import { canonicalArn, resourceType } from '../domain/leftovers.js';
 import { LeftoverRefusedError } from '../errors.js';
 import type { AwsSession, FoundResource, ResourcesPort } from '../ports.js';
-import { clientConfig } from './aws-config.js';
+import { clientConfig, credentialProvider } from './aws-config.js';
 import { forcePathStyle, S3Buckets } from './s3-buckets.js';
 
-type Session = Pick<AwsSession, 'region' | 'credentials'>;
+type Session = Pick<AwsSession, 'region' | 'credentials' | 'current'>;
 
 /** The tagging API, CloudWatch Logs and the deletes of the leftover audit, in one region. */
 export class TaggedResources implements ResourcesPort {
@@ -29,7 +29,8 @@ export class TaggedResources implements ResourcesPort {
     private readonly session: Session,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
-    this.config = clientConfig(session.region, session.credentials);
+    // A provider, not fixed keys: a sweep of many regions can outlast the first credentials.
+    this.config = clientConfig(session.region, credentialProvider(session));
   }
 
   async tagged(filters: Readonly<Record<string, string | undefined>>): Promise<FoundResource[]> {
