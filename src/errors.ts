@@ -48,6 +48,9 @@ export class StateStoreError extends PrenvError {}
 /** Stack outputs cannot be turned into environment variables (e.g. the same key twice). */
 export class OutputsError extends PrenvError {}
 
+/** A leftover resource prenv must not delete after all (e.g. a table with deletion protection). */
+export class LeftoverRefusedError extends PrenvError {}
+
 /** Returns the message of anything thrown, Error or not. */
 export function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;

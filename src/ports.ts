@@ -3,9 +3,12 @@
  * same adapters against moto and the loopback GitHub server, or small fakes of these ports.
  */
 import type { HotswappedResource } from './domain/hotswap.js';
+import type { FoundResource } from './domain/leftovers.js';
 import type { FailureCause, StackOutput, TestSummary } from './domain/report.js';
 import type { EnvironmentState } from './domain/state.js';
 import type { DeploymentMethod } from './inputs.js';
+
+export type { FoundResource };
 
 /** The step log, as the runner shows it. */
 export interface Log {
@@ -273,4 +276,17 @@ export interface StepPort {
   appendSummary(markdown: string): Promise<void>;
   saveState(name: string, value: string): void;
   getState(name: string): string;
+}
+
+/** Resources outside CloudFormation's view (a resource found by its tags, or a log group by its name), for the leftover audit: one region. */
+export interface ResourcesPort {
+  /** Every resource carrying all these tags (an undefined value: any value), all pages. */
+  tagged(filters: Readonly<Record<string, string | undefined>>): Promise<FoundResource[]>;
+  /** Every log group whose name starts with prefix (all pages), with its tags and creation time. */
+  logGroups(prefix: string): Promise<FoundResource[]>;
+  /**
+   * Deletes the resource the ARN names: a bucket emptied first (versions included); a DynamoDB table
+   * only without deletion protection. Throws LeftoverRefusedError for what it must not delete.
+   */
+  delete(arn: string): Promise<void>;
 }

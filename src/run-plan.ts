@@ -60,6 +60,10 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
   });
   const stacks = new CloudFormationStacks(session, clock, inputs.pollIntervalMs);
   const buckets = new S3Buckets(session, env);
+  // The leftover audit and resource counts (the tagging API and five services' deletes): a chunk of
+  // its own, so the SDK clients it bundles stay out of the one every run loads.
+  const { TaggedResources } = await import('./adapters/tagged-resources.js');
+  const resources = new TaggedResources(session, env);
   const state = new SsmStateStore(session, context.repository);
   const links = {
     ...(context.runUrl === undefined ? {} : { runUrl: context.runUrl }),
@@ -69,7 +73,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
   const destroyEnvironment = (pullRequest: number) =>
     destroy(
       { repository: context.repository, pullRequest, environment: environment as string, ...links },
-      { log, clock, step, stacks, state, reporter, buckets },
+      { log, clock, step, stacks, state, reporter, buckets, resources },
     );
 
   if ((plan.kind === 'deploy' || plan.kind === 'destroy') && plan.requireLabel !== undefined) {
@@ -133,6 +137,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
           junit: new JUnitReader(),
           github,
           buckets,
+          resources,
         },
       );
       if (outcome.skipped !== undefined) {
@@ -171,15 +176,17 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
           stacks,
           state,
           buckets,
+          resources,
           // Credentials are global: one CloudFormation and S3 client per region swept, from the same session.
           regions: inputs.regions.map((region) =>
             region === session.region
-              ? { region, stacks, buckets, state }
+              ? { region, stacks, buckets, state, resources }
               : {
                   region,
                   stacks: new CloudFormationStacks({ ...session, region }, clock, inputs.pollIntervalMs),
                   buckets: new S3Buckets({ ...session, region }, env),
                   state: new SsmStateStore({ ...session, region }, context.repository),
+                  resources: new TaggedResources({ ...session, region }, env),
                 },
           ),
           github,

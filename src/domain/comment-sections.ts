@@ -132,6 +132,9 @@ export function facts(report: EnvironmentReport, limits: Limits, pullRequestLine
       );
     }
   }
+  if (report.resourceCount !== undefined) {
+    items.push(`**Resources:** ${plural(report.resourceCount, 'resource')} tagged for this environment`);
+  }
   if (pullRequestLine && report.pullRequest !== undefined)
     items.push(`**Pull request:** ${pullRequest(report)}`);
   const origin = [commit(report), runLink(report)].filter((part) => part !== undefined);

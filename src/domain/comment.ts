@@ -4,6 +4,7 @@
  */
 
 import { fitToBudget, type Limits, type Section } from './comment-budget.js';
+import { leftoverResources } from './comment-leftovers.js';
 import { leftBehind } from './comment-retained.js';
 import {
   facts,
@@ -52,6 +53,7 @@ export function initialLimits(report: EnvironmentReport): Limits {
       report.stacks?.length ?? 0,
       report.leftRunning?.length ?? 0,
       report.stacks?.reduce((sum, stack) => sum + (stack.retained?.length ?? 0), 0) ?? 0,
+      report.leftovers?.length ?? 0,
     ),
     notes: report.notes?.length ?? 0,
     environments: 0,
@@ -72,6 +74,7 @@ export function renderReport(report: EnvironmentReport, options: RenderOptions):
       failures(report, limits),
       leftRunning(report, limits),
       leftBehind(report, limits),
+      leftoverResources(report, limits),
       outputs(report, limits),
       stacks(report, limits),
       notes(report, limits),

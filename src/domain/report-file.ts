@@ -9,7 +9,7 @@
  * know. A change that an older reader would misread bumps VERSION.
  */
 import { truncate } from './markdown.js';
-import type { EnvironmentReport, EnvironmentState, StackOutcome } from './report.js';
+import type { EnvironmentReport, EnvironmentState, LeftoverResource, StackOutcome } from './report.js';
 import {
   type Field,
   flag,
@@ -83,6 +83,12 @@ const OUTCOMES: readonly StackOutcome[] = [
   'deleted',
   'left-behind',
 ];
+const LEFTOVER_OUTCOMES: readonly LeftoverResource['outcome'][] = [
+  'deleted',
+  'would-delete',
+  'reported',
+  'delete-failed',
+];
 const L = REPORT_LIMITS;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 const name = text(L.name);
@@ -142,6 +148,20 @@ const REPORT_FIELDS = {
   updatedAt: instant,
   leftRunning: optional(list(name, L.stacks)),
   notes: optional(list(message, L.notes)),
+  leftovers: optional(
+    list(
+      object({
+        arn: text(L.url),
+        type: name,
+        outcome: oneOf(LEFTOVER_OUTCOMES),
+        createdAt: optional(instant),
+        stack: optional(name),
+        reason: optional(message),
+      }),
+      L.stacks,
+    ),
+  ),
+  resourceCount: optional(count),
 } satisfies { readonly [K in keyof EnvironmentReport]-?: Field<unknown> | { optional: Field<unknown> } };
 
 const REPORT: Field<EnvironmentReport> = object(REPORT_FIELDS);
@@ -265,6 +285,16 @@ function withinLimits(report: EnvironmentReport): EnvironmentReport {
     ...(report.stacks === undefined ? {} : { stacks: report.stacks.slice(0, L.stacks) }),
     ...(report.leftRunning === undefined ? {} : { leftRunning: report.leftRunning.slice(0, L.stacks) }),
     ...(report.notes === undefined ? {} : { notes: report.notes.slice(0, L.notes).map(cut) }),
+    ...(report.leftovers === undefined
+      ? {}
+      : {
+          // An ARN too long for the schema is cut like any text: it is shown, not acted on.
+          leftovers: report.leftovers.slice(0, L.stacks).map((item) => ({
+            ...item,
+            arn: truncate(item.arn, L.url),
+            ...(item.reason === undefined ? {} : { reason: cut(item.reason) }),
+          })),
+        }),
     ...(failure === undefined ? {} : { failure: { ...failure, reason: cut(failure.reason) } }),
     ...(tests === undefined
       ? {}

@@ -44,6 +44,24 @@ export interface RetainedResource {
   readonly physicalId?: string;
 }
 
+/** A resource still tagged for the environment after its stack was gone (the tagging API found it). */
+export interface LeftoverResource {
+  readonly arn: string;
+  /** A CloudFormation type name where prenv knows the ARN's kind (AWS::S3::Bucket), else `service:kind`. */
+  readonly type: string;
+  /**
+   * deleted / would-delete (dry run): it outlived a stack of this environment and is a type prenv
+   * deletes; reported: left for a person (no aws:cloudformation:stack-name tag, a type prenv does not
+   * delete, or found after a destroy); delete-failed: the delete was refused (reason says why).
+   */
+  readonly outcome: 'deleted' | 'would-delete' | 'reported' | 'delete-failed';
+  /** ISO-8601 UTC: when AWS says it was created, else the environment's prenv:created-at. */
+  readonly createdAt?: string;
+  /** Its aws:cloudformation:stack-name tag: the stack that created it. */
+  readonly stack?: string;
+  readonly reason?: string;
+}
+
 /** A stack and what this run did to it. */
 export interface StackReport {
   readonly name: string;
@@ -131,6 +149,10 @@ export interface EnvironmentReport {
   readonly leftRunning?: readonly string[];
   /** Free-form notes prenv wants the reader to see (e.g. "deployments: write is missing"). */
   readonly notes?: readonly string[];
+  /** Resources tagged for the environment that outlived their stacks (the leftover audit). */
+  readonly leftovers?: readonly LeftoverResource[];
+  /** How many resources the tagging API finds tagged for the environment (its stacks' and leftovers). */
+  readonly resourceCount?: number;
 }
 
 /** Why cleanup judged an environment stale. */
@@ -150,6 +172,10 @@ export interface SweptEnvironment {
    */
   readonly result: 'deleted' | 'would-delete' | 'failed' | 'left-behind' | 'skipped';
   readonly error?: string;
+  /** Resources tagged for the environment that outlived their stacks (the leftover audit). */
+  readonly leftovers?: readonly LeftoverResource[];
+  /** How many resources the tagging API found tagged for the environment when the audit ran (after the deletes). */
+  readonly resourceCount?: number;
   /** The region it was found in. */
   readonly region?: string;
 }
@@ -172,6 +198,22 @@ export interface CleanupReport {
   readonly kept: number;
   readonly updatedAt: string;
   readonly runUrl?: string;
+  /** The kept environments with their resource counts and ages, when the leftover audit ran. */
+  readonly keptEnvironments?: readonly KeptEnvironment[];
   /** The regions swept, in input order; the summary groups by region when there are several. */
   readonly regions?: readonly RegionSweep[];
+}
+
+/** An environment the sweep kept, as the leftover audit saw it. */
+export interface KeptEnvironment {
+  readonly environment: string;
+  readonly pullRequest?: number;
+  /** Resources tagged for it (the tagging API's count). */
+  readonly resourceCount: number;
+  /** ISO-8601 UTC: its prenv:created-at. */
+  readonly createdAt?: string;
+  /** Resources tagged for it that no live stack holds: reported, never deleted while it is kept. */
+  readonly leftovers: readonly LeftoverResource[];
+  /** The region it was found in. */
+  readonly region?: string;
 }

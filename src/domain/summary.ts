@@ -3,6 +3,7 @@
 import { renderReport } from './comment.js';
 import { details, plural, table } from './comment-blocks.js';
 import { fitToBudget, type Limits, MIN_TEXT, type Section } from './comment-budget.js';
+import { leftoverTable } from './comment-leftovers.js';
 import { retainedTable } from './comment-retained.js';
 import { notShown, seeTheRun } from './comment-sections.js';
 import { between, formatDuration, formatInstant } from './duration.js';
@@ -10,6 +11,7 @@ import { codeCell, codeSpan, escapeCell, escapeText, firstLine, safeHref, trunca
 import type {
   CleanupReport,
   EnvironmentReport,
+  LeftoverResource,
   RegionSweep,
   StaleReason,
   SweptEnvironment,
@@ -63,6 +65,7 @@ export function renderCleanupSummary(report: CleanupReport): string {
     { kind: 'fixed', text: head },
     { kind: 'fixed', text: `**Totals:** ${totals.join(' · ')}` },
     { kind: 'environments', text: cleanupSections(report, limits.environments) },
+    { kind: 'environments', text: keptTable(report, limits.environments) },
     { kind: 'fixed', text: `<sub>prenv · ${seeTheRun(report.runUrl)}</sub>` },
   ];
   const initial: Limits = {
@@ -122,10 +125,13 @@ function cleanupTable(
 ): string {
   if (environments.length === 0) return 'No stale environments found.';
   const base = repositoryBase(report.runUrl);
-  const rows = environments.slice(0, limit).map((env) => row(env, report.updatedAt, base));
+  // The Resources column appears once the leftover audit counted (the tagging API answered).
+  const counted = environments.some((env) => env.resourceCount !== undefined);
+  const rows = environments.slice(0, limit).map((env) => row(env, report.updatedAt, base, counted));
   const parts: string[] = [];
   if (rows.length > 0) {
-    parts.push(table(['Environment', 'PR', 'Why stale', 'Age', 'Stacks', 'Result'], rows));
+    const headers = ['Environment', 'PR', 'Why stale', 'Age', 'Resources', 'Stacks', 'Result'];
+    parts.push(table(counted ? headers : headers.filter((header) => header !== 'Resources'), rows));
   }
   const errors = environments
     .slice(0, limit)
@@ -139,10 +145,53 @@ function cleanupTable(
         retainedTable(retained, retained.length, MIN_TEXT * 4),
     );
   }
+  const leftovers = leftoversOf(environments.slice(0, limit), report.updatedAt);
+  if (leftovers !== '') parts.push(leftovers);
   if (rows.length < environments.length) {
     parts.push(notShown(environments.length - rows.length, report.runUrl));
   }
   return parts.join('\n\n');
+}
+
+/** The leftover audit's resources of these environments, in one table with their environment. */
+function leftoversOf(
+  environments: readonly { environment: string; leftovers?: readonly LeftoverResource[] }[],
+  now: string,
+): string {
+  const all = environments.flatMap((env) => env.leftovers ?? []);
+  if (all.length === 0) return '';
+  const sections = environments
+    .filter((env) => (env.leftovers ?? []).length > 0)
+    .map(
+      (env) =>
+        `${codeSpan(env.environment)}\n\n${leftoverTable(env.leftovers ?? [], env.leftovers?.length ?? 0, MIN_TEXT * 4, now)}`,
+    );
+  return [
+    `#### Resources still tagged for an environment (${all.length})`,
+    'They outlived their stacks. prenv deletes those a stack of the environment created, of a type it deletes, once the environment is stale; the others are yours to delete.',
+    ...sections,
+  ].join('\n\n');
+}
+
+/** The kept environments: resources tagged for each and its age. */
+function keptTable(report: CleanupReport, limit: number): string {
+  const kept = report.keptEnvironments ?? [];
+  if (kept.length === 0) return '';
+  const base = repositoryBase(report.runUrl);
+  const rows = kept.slice(0, limit).map((env) => {
+    const age = between(env.createdAt, report.updatedAt);
+    return [
+      codeCell(truncate(env.environment, 200)),
+      pullRequestCell(env.pullRequest, base),
+      age === undefined ? '—' : formatDuration(age),
+      String(env.resourceCount),
+    ];
+  });
+  const body = [table(['Environment', 'PR', 'Age', 'Resources'], rows)];
+  const leftovers = leftoversOf(kept.slice(0, limit), report.updatedAt);
+  if (leftovers !== '') body.push(leftovers);
+  if (rows.length < kept.length) body.push(notShown(kept.length - rows.length, report.runUrl));
+  return details(`Kept environments (${kept.length})`, body.join('\n\n'));
 }
 
 /** The repository's web URL, taken from the run's URL (works on GitHub Enterprise hosts too). */
@@ -157,7 +206,7 @@ function pullRequestCell(pullRequest: number | undefined, base: string | undefin
   return href === undefined ? `#${number}` : `[#${number}](${href})`;
 }
 
-function row(env: SweptEnvironment, now: string, base: string | undefined): string[] {
+function row(env: SweptEnvironment, now: string, base: string | undefined, counted: boolean): string[] {
   const age = between(env.createdAt, now);
   const names = env.stacks.slice(0, STACKS_PER_ROW).map((stack) => {
     const status = stack.status === undefined ? '' : ` (${escapeCell(stack.status)})`;
@@ -170,6 +219,7 @@ function row(env: SweptEnvironment, now: string, base: string | undefined): stri
     pullRequestCell(env.pullRequest, base),
     env.reasons.map((reason) => REASON_LABEL[reason] ?? escapeCell(String(reason))).join(', ') || '—',
     age === undefined ? '—' : formatDuration(age),
+    ...(counted ? [env.resourceCount === undefined ? '—' : String(env.resourceCount)] : []),
     names.length > 0 ? names.join(', ') : plural(0, 'stack'),
     result,
   ];

@@ -1,11 +1,28 @@
 import { markerFor, renderComment } from '../domain/comment.js';
+import { describeLeftovers } from '../domain/leftovers.js';
 import { isoSeconds, mayDelete } from '../domain/ownership.js';
-import type { CleanupReport, EnvironmentReport, RegionSweep, SweptEnvironment } from '../domain/report.js';
+import type {
+  CleanupReport,
+  EnvironmentReport,
+  KeptEnvironment,
+  RegionSweep,
+  SweptEnvironment,
+} from '../domain/report.js';
 import { describeRetained, retainedResources } from '../domain/retained.js';
 import { groupByEnvironment, staleReasons } from '../domain/staleness.js';
 import { renderCleanupSummary } from '../domain/summary.js';
 import { messageOf } from '../errors.js';
-import type { BucketsPort, Clock, GitHubPort, Log, StacksPort, StateStore, StepPort } from '../ports.js';
+import type {
+  BucketsPort,
+  Clock,
+  GitHubPort,
+  Log,
+  ResourcesPort,
+  StacksPort,
+  StateStore,
+  StepPort,
+} from '../ports.js';
+import { auditLeftovers } from './cleanup-leftovers.js';
 import { createdAtOf, deleteStacks } from './delete-stacks.js';
 import { mapLimit } from './map-limit.js';
 import { type PullRequestStates, pullRequestStates } from './pull-request-states.js';
@@ -33,6 +50,8 @@ export interface RegionStacks {
   readonly buckets?: BucketsPort;
   /** prenv's state of the environments deployed to that region. */
   readonly state?: StateStore;
+  /** The tagging API and the leftover deletes in that region; none: no leftover audit. */
+  readonly resources?: ResourcesPort;
 }
 
 /** The ports cleanup uses. */
@@ -49,6 +68,8 @@ export interface CleanupPorts {
   readonly buckets?: BucketsPort;
   /** The environments' state, deleted with their stacks. */
   readonly state?: StateStore;
+  /** The tagging API and the deletes of the leftover audit; none: no audit. */
+  readonly resources?: ResourcesPort;
 }
 
 /** One region's part of the sweep. */
@@ -56,6 +77,8 @@ interface RegionResult {
   readonly swept: readonly SweptEnvironment[];
   readonly kept: number;
   readonly error?: string;
+  /** The kept environments, counted by the leftover audit (when it ran). */
+  readonly keptEnvironments?: readonly KeptEnvironment[];
 }
 
 /**
@@ -68,12 +91,13 @@ export async function cleanup(
   ports: CleanupPorts,
 ): Promise<{ report: CleanupReport; failure?: string }> {
   const { log, clock } = ports;
-  const { swept, kept, regionSweeps } = await sweepRegions(request, ports);
+  const { swept, kept, regionSweeps, keptEnvironments } = await sweepRegions(request, ports);
   const report: CleanupReport = {
     repository: request.repository,
     dryRun: request.dryRun,
     environments: swept,
     kept,
+    ...(keptEnvironments === undefined ? {} : { keptEnvironments }),
     updatedAt: isoSeconds(clock.now()),
     ...(request.runUrl === undefined ? {} : { runUrl: request.runUrl }),
     ...(regionSweeps.length === 0 ? {} : { regions: regionSweeps }),
@@ -117,6 +141,11 @@ export async function cleanup(
         ]
       : []),
   ];
+  const undeleted = swept.flatMap((env) =>
+    (env.leftovers ?? []).filter((r) => r.outcome === 'delete-failed'),
+  );
+  if (undeleted.length > 0)
+    problems.push(`Could not delete leftover resources: ${describeLeftovers(undeleted)}`);
   return { report, ...(problems.length > 0 ? { failure: problems.join('. ') } : {}) };
 }
 
@@ -127,13 +156,14 @@ async function sweepRegions(request: CleanupRequest, ports: CleanupPorts) {
       stacks: ports.stacks,
       ...(ports.buckets === undefined ? {} : { buckets: ports.buckets }),
       ...(ports.state === undefined ? {} : { state: ports.state }),
+      ...(ports.resources === undefined ? {} : { resources: ports.resources }),
     },
   ];
   const prStates: PullRequestStates = new Map();
   const results = await mapLimit(
     regions,
     request.regionConcurrency ?? 2,
-    async ({ region, stacks, buckets, state }): Promise<RegionResult> => {
+    async ({ region, stacks, buckets, state, resources }): Promise<RegionResult> => {
       // Each region with its own clients only: another region's S3 client must not empty this one's buckets.
       const { log, clock, step, github } = ports;
       const regional = {
@@ -144,6 +174,7 @@ async function sweepRegions(request: CleanupRequest, ports: CleanupPorts) {
         stacks,
         ...(buckets === undefined ? {} : { buckets }),
         ...(state === undefined ? {} : { state }),
+        ...(resources === undefined ? {} : { resources }),
       };
       const sweep = () => sweepRegion(request, regional, prStates, region);
       if (region === undefined || regions.length === 1) return sweep();
@@ -161,10 +192,12 @@ async function sweepRegions(request: CleanupRequest, ports: CleanupPorts) {
     if (region === undefined || result === undefined) return [];
     return [{ region, kept: result.kept, ...(result.error === undefined ? {} : { error: result.error }) }];
   });
+  const audited = results.filter((result) => result.keptEnvironments !== undefined);
   return {
     swept: results.flatMap((result) => result.swept),
     kept: results.reduce((sum, result) => sum + result.kept, 0),
     regionSweeps,
+    ...(audited.length === 0 ? {} : { keptEnvironments: audited.flatMap((r) => r.keptEnvironments ?? []) }),
   };
 }
 
@@ -197,7 +230,7 @@ async function sweepRegion(
     .filter(({ reasons }) => reasons.length > 0);
   const kept = environments.length - stale.length;
 
-  const swept = await mapLimit(
+  const stacksSwept = await mapLimit(
     stale,
     request.concurrency ?? 4,
     async ({ environment, reasons }): Promise<SweptEnvironment> => {
@@ -270,7 +303,23 @@ async function sweepRegion(
     },
   );
 
-  return { swept, kept };
+  // Then what outlived the stacks: the region's one tagging-API query, its leftovers and counts.
+  const audit = await auditLeftovers(request, ports, stacksSwept, async (numbers) => {
+    const states = await pullRequestStates(
+      numbers.map((pullRequest) => ({ pullRequest })),
+      ports,
+      prStates,
+    );
+    return new Map([...states].map(([number, state]) => [number, state.open]));
+  });
+  const inRegion = <T extends object>(env: T): T => (region === undefined ? env : { ...env, region });
+  return {
+    swept: audit.swept.map(inRegion),
+    kept,
+    ...(audit.keptEnvironments === undefined
+      ? {}
+      : { keptEnvironments: audit.keptEnvironments.map(inRegion) }),
+  };
 }
 
 /** Mid-operation: a deploy or delete is under way. REVIEW_IN_PROGRESS (an unexecuted change set) is not. */

@@ -8,6 +8,7 @@ import type {
   CommandRunner,
   GitHubPort,
   Log,
+  ResourcesPort,
   StacksPort,
   StateStore,
   StepPort,
@@ -30,6 +31,8 @@ export interface DeployPorts {
   readonly github: GitHubPort | undefined;
   /** Empties a failed stack's own buckets before the delete is retried; none: no emptying. */
   readonly buckets?: BucketsPort;
+  /** The tagging API, to count the environment's resources for the report; none: no count. */
+  readonly resources?: ResourcesPort;
 }
 
 /** What to deploy. */

@@ -10,6 +10,7 @@ import { DeployRecord } from './deploy-record.js';
 import { collectOutputs, runE2e } from './deploy-results.js';
 import { synthesize } from './deploy-synth.js';
 import type { DeployOutcome, DeployPorts, DeployRequest } from './deploy-types.js';
+import { countResources } from './leftovers.js';
 import { testResult } from './tests.js';
 
 export type { DeployOutcome, DeployPorts, DeployRequest } from './deploy-types.js';
@@ -147,6 +148,10 @@ async function succeed(
     ...[...plan.existing.values()].map((stack) => stack.tags[TAG.expiresAt]),
   ]);
   const createdAt = plan.tags[TAG.createdAt];
+  const resourceCount =
+    ports.resources === undefined
+      ? undefined
+      : await countResources(plan.tags[TAG.repository] ?? '', record.environment, ports.resources, ports.log);
   const outcome = record.report({
     state: result === 'failed' ? 'tests-failed' : 'ready',
     stacks: record.stackReports(),
@@ -156,6 +161,7 @@ async function succeed(
     timings: record.timingsSoFar(true),
     ...(expiresAt === undefined ? {} : { expiresAt }),
     ...(createdAt === undefined ? {} : { createdAt }),
+    ...(resourceCount === undefined ? {} : { resourceCount }),
   });
   await ports.reporter.deploymentStatus(
     'success',

@@ -3,8 +3,18 @@ import type { EnvironmentReport } from '../domain/report.js';
 import { describeRetained, retainedResources } from '../domain/retained.js';
 import { lastSha } from '../domain/state.js';
 import { messageOf } from '../errors.js';
-import type { BucketsPort, Clock, Log, StackInfo, StacksPort, StateStore, StepPort } from '../ports.js';
+import type {
+  BucketsPort,
+  Clock,
+  Log,
+  ResourcesPort,
+  StackInfo,
+  StacksPort,
+  StateStore,
+  StepPort,
+} from '../ports.js';
 import { createdAtOf, deleteStacks } from './delete-stacks.js';
+import { auditEnvironment } from './leftovers.js';
 import type { Reporter } from './reporter.js';
 import { saveRunState } from './run-state.js';
 
@@ -28,6 +38,8 @@ export interface DestroyPorts {
   readonly reporter: Reporter;
   /** Empties a failed stack's own buckets before the delete is retried; none: no emptying. */
   readonly buckets?: BucketsPort;
+  /** The tagging API, for the resources left behind; none: no audit. */
+  readonly resources?: ResourcesPort;
 }
 
 /**
@@ -79,6 +91,14 @@ export async function destroy(
     deleteStacks(ports.stacks, owned, log, ports.buckets),
   );
   saveRunState(ports.step, { phase: 'done' });
+  const { resources } = ports;
+  // Stack tags propagate to resources: whatever still carries this environment's tags was left behind.
+  const audit =
+    resources === undefined
+      ? undefined
+      : await log.group('Look for resources left behind', () =>
+          auditEnvironment(request, { log, stacks: ports.stacks, resources }),
+        );
   const createdAt = createdAtOf(owned);
   const left = deletion.stacks.filter((stack) => stack.outcome === 'left-behind');
   if (left.length === 0) await deleteState(request.environment, ports);
@@ -104,6 +124,8 @@ export async function destroy(
     ...(request.runUrl === undefined ? {} : { runUrl: request.runUrl }),
     ...(request.repositoryUrl === undefined ? {} : { repositoryUrl: request.repositoryUrl }),
     ...(left.length > 0 ? { leftRunning: left.map((stack) => stack.name) } : {}),
+    ...(audit === undefined ? {} : { resourceCount: audit.resourceCount }),
+    ...(audit === undefined || audit.leftovers.length === 0 ? {} : { leftovers: audit.leftovers }),
   };
   ports.step.setOutput('environment', request.environment);
   ports.step.setOutput(

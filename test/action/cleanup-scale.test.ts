@@ -130,11 +130,21 @@ describe(`cleanup of ${STALE.length} stale stacks among ${KEPT.length} decoys, o
     // A constant per stack: one listing, then a delete and a status poll (moto deletes at once).
     expect(cloudformation.length).toBeLessThanOrEqual(6 * STALE.length);
     expect(cloudformation.length).toBeLessThanOrEqual(2 * STALE.length + 5);
-    // Besides: one delete of prenv's state (an SSM parameter) per swept environment, nothing else.
+    // Besides: one delete of prenv's state (an SSM parameter) per swept environment; the leftover
+    // audit's one tagging-API query for the region, and one look for Lambda's untagged log groups per
+    // environment removed (reads only). Nothing else.
     const others = proxy.calls.filter((call) => call.service !== 'cloudformation' && call.service !== 'sts');
-    expect(others.every((call) => call.service === 'ssm' && call.action === 'DeleteParameter')).toBe(true);
-    expect(others.length).toBeGreaterThan(0);
-    expect(others.length).toBeLessThanOrEqual(STALE.length);
+    const ssm = others.filter((call) => call.service === 'ssm');
+    expect(ssm.every((call) => call.action === 'DeleteParameter')).toBe(true);
+    expect(ssm.length).toBeGreaterThan(0);
+    expect(ssm.length).toBeLessThanOrEqual(STALE.length);
+    expect(others.filter((call) => call.service === 'tagging').map((call) => call.action)).toEqual([
+      'GetResources',
+    ]);
+    const logs = others.filter((call) => call.service === 'logs');
+    expect(logs.every((call) => call.action === 'DescribeLogGroups')).toBe(true);
+    expect(logs.length).toBeLessThanOrEqual(STALE.length);
+    expect(others).toHaveLength(ssm.length + 1 + logs.length);
 
     // GitHub: at most one lookup per distinct PR, and only this repository's PRs.
     const lookups = pullLookups(from);
