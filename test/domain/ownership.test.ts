@@ -230,3 +230,17 @@ describe('ownership property: only tags decide, never names', () => {
     }
   });
 });
+
+describe('ownership tags written loosely', () => {
+  it('reads an expires-at with spaces around it', () => {
+    const tags = { [TAG.expiresAt]: ' 2025-03-01T00:00:00Z ' };
+    expect(isExpired(tags, new Date('2025-03-02T00:00:00Z'))).toBe(true);
+  });
+
+  it('names no repository for a prenv stack without a repository tag', () => {
+    expect(ownerOf({ [TAG.managedBy]: MANAGED_BY }, 'acme/invoices', 42)).toEqual({
+      kind: 'other-repository',
+      repository: '',
+    });
+  });
+});
