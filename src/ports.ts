@@ -198,6 +198,8 @@ export interface PullRequestState {
   readonly state: 'open' | 'closed';
   readonly merged: boolean;
   readonly headSha: string;
+  /** owner/repo of the head branch; another repository (or '' once deleted) means a fork. */
+  readonly headRepository: string;
 }
 
 /** GitHub deployment status states prenv uses. */
@@ -216,7 +218,7 @@ export interface GitHubPort {
     id: number,
     status: { state: DeploymentState; environmentUrl?: string; logUrl?: string; description?: string },
   ): Promise<void>;
-  /** Every deployment id of the environment (all pages), newest first. */
+  /** Every deployment prenv created for the environment (its payload marker; all pages), newest first. */
   deploymentIds(environment: string): Promise<number[]>;
 }
 

@@ -228,7 +228,7 @@ export function outputs(report: EnvironmentReport, limits: Limits): Section {
     .slice(0, limits.outputs)
     .map((o) => [
       codeCell(truncate(o.key, limits.text)),
-      codeCell(truncate(o.value, limits.text)),
+      o.hidden === true ? '*hidden*' : codeCell(truncate(o.value, limits.text)),
       codeCell(truncate(o.stack, limits.text)),
     ]);
   const parts: string[] = [];

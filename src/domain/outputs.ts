@@ -1,4 +1,5 @@
 import { OutputsError } from '../errors.js';
+import { isUnsafeVariable } from './env-names.js';
 import type { StackOutput } from './report.js';
 
 /** Stack outputs arranged for the action outputs, the PRENV_OUTPUTS file and the e2e environment. */
@@ -7,8 +8,10 @@ export interface ArrangedOutputs {
   readonly byStack: Record<string, Record<string, string>>;
   /** OutputKey → value, without CDK's ExportsOutput* keys (the `outputs` action output). */
   readonly flat: Record<string, string>;
-  /** SCREAMING_SNAKE_CASE name → value, for the e2e command. */
+  /** SCREAMING_SNAKE_CASE name → value, for the e2e command; never a name isUnsafeVariable refuses. */
   readonly variables: Record<string, string>;
+  /** Outputs whose variable name would be unsafe: in the PRENV_OUTPUTS file only. */
+  readonly refused: readonly (StackOutput & { readonly variable: string })[];
   /** The first output whose key ends in Url or URL. */
   readonly url?: string;
 }
@@ -33,6 +36,7 @@ export function arrangeOutputs(outputs: readonly StackOutput[]): ArrangedOutputs
   const byStack: Record<string, Record<string, string>> = {};
   const flat: Record<string, string> = {};
   const variables: Record<string, string> = {};
+  const refused: (StackOutput & { variable: string })[] = [];
   const origin = new Map<string, StackOutput>();
   let url: string | undefined;
   for (const output of outputs) {
@@ -49,8 +53,9 @@ export function arrangeOutputs(outputs: readonly StackOutput[]): ArrangedOutputs
     }
     origin.set(variable, output);
     flat[output.key] = output.value;
-    variables[variable] = output.value;
+    if (isUnsafeVariable(variable)) refused.push({ ...output, variable });
+    else variables[variable] = output.value;
     if (url === undefined && /(Url|URL)$/.test(output.key)) url = output.value;
   }
-  return { byStack, flat, variables, ...(url === undefined ? {} : { url }) };
+  return { byStack, flat, variables, refused, ...(url === undefined ? {} : { url }) };
 }

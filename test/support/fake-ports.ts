@@ -346,8 +346,13 @@ export class FakeGitHub implements GitHubPort {
   constructor(private readonly journal?: Journal) {}
 
   /** Adds an open (or closed) PR. */
-  withPull(number: number, state: 'open' | 'closed' = 'open', merged = false): this {
-    this.pulls.set(number, { number, state, merged, headSha: `sha-${number}` });
+  withPull(
+    number: number,
+    state: 'open' | 'closed' = 'open',
+    merged = false,
+    headRepository = 'acme/invoices',
+  ): this {
+    this.pulls.set(number, { number, state, merged, headSha: `sha-${number}`, headRepository });
     return this;
   }
 
