@@ -115,7 +115,8 @@ describe('openSession', () => {
     await openSession(inputs(), { repository: 'acme/invoices' }, world.ports);
 
     expect(world.oidc.audiences).toEqual([]);
-    expect(credentials.requests).toEqual([
+    // Exactly these keys: no roleArn at all when there is no role to assume.
+    expect(credentials.requests).toStrictEqual([
       { region: 'eu-west-2', sessionName: 'prenv-invoices-sweep', durationSeconds: 3600 },
     ]);
     expect(world.log.masked.sort()).toEqual(['AKIA', 's']);
