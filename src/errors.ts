@@ -42,6 +42,9 @@ export class DeployError extends PrenvError {
   }
 }
 
+/** The per-environment state store could not be read, written or deleted. */
+export class StateStoreError extends PrenvError {}
+
 /** Stack outputs cannot be turned into environment variables (e.g. the same key twice). */
 export class OutputsError extends PrenvError {}
 

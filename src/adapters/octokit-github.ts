@@ -118,6 +118,7 @@ export class OctokitGitHub implements GitHubPort {
         headSha: data.head.sha,
         // null once the fork is deleted: an unknown head counts as a fork.
         headRepository: data.head.repo?.full_name ?? '',
+        labels: data.labels.map((label) => label.name),
       };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;

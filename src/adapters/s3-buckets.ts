@@ -5,15 +5,18 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import type { AwsSession, BucketsPort } from '../ports.js';
-import { clientConfig } from './aws-config.js';
+import { clientConfig, credentialProvider } from './aws-config.js';
 
 /** S3 through the AWS SDK. */
 export class S3Buckets implements BucketsPort {
   private readonly client: S3Client;
 
-  constructor(session: Pick<AwsSession, 'region' | 'credentials'>, env: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    session: Pick<AwsSession, 'region' | 'credentials' | 'current'>,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
     this.client = new S3Client({
-      ...clientConfig(session.region, session.credentials),
+      ...clientConfig(session.region, credentialProvider(session)),
       ...(forcePathStyle(env) ? { forcePathStyle: true } : {}),
     });
   }

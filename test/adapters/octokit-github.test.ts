@@ -64,6 +64,7 @@ describe('OctokitGitHub against the GitHub stand-in', () => {
         merged: false,
         headSha: pull.head.sha,
         headRepository: server.repository,
+        labels: [],
       });
     });
 
@@ -71,6 +72,13 @@ describe('OctokitGitHub against the GitHub stand-in', () => {
       server.addPull({ number: 8, headRepo: 'mallory/invoices' });
 
       expect(await github.pullRequest(8)).toMatchObject({ headRepository: 'mallory/invoices' });
+    });
+
+    it('reads the labels the pull request carries now', async () => {
+      server.addPull({ number: 10, labels: ['preview', 'bug'] });
+      server.setPullLabels(10, ['bug']);
+
+      expect(await github.pullRequest(10)).toMatchObject({ labels: ['bug'] });
     });
 
     it('reads a closed pull request, merged or not', async () => {
