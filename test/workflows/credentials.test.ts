@@ -8,7 +8,7 @@ import { CredentialsError } from '../../src/errors.js';
 import type { Inputs } from '../../src/inputs.js';
 import type { AwsSession, CredentialsPort, CredentialsRequest, OidcPort } from '../../src/ports.js';
 import { credentialVariables, openSession } from '../../src/workflows/credentials.js';
-import { FakeLog } from '../support/fake-ports.js';
+import { FakeClock, FakeLog } from '../support/fake-ports.js';
 
 const ROLE = 'arn:aws:iam::111122223333:role/prenv-sandbox';
 const SESSION: AwsSession = {
@@ -63,6 +63,7 @@ function setup(options: { oidc?: FakeOidc; credentials?: FakeCredentials } = {})
     credentials: options.credentials ?? new FakeCredentials(),
     oidc: options.oidc ?? new FakeOidc(true),
     log: new FakeLog(),
+    clock: new FakeClock('2025-03-03T12:00:00Z'),
   };
   return { ...ports, ports };
 }
@@ -79,7 +80,7 @@ describe('openSession', () => {
       world.ports,
     );
 
-    expect(session).toEqual(SESSION);
+    expect(session).toMatchObject(SESSION);
     expect(world.oidc.audiences).toEqual(['sts.example']);
     expect(world.credentials.requests).toEqual([
       {
@@ -182,7 +183,7 @@ describe('openSession', () => {
 
     await expect(
       openSession(inputs({ allowedAccountIds: ['444455556666', '111122223333'] }), CONTEXT, world.ports),
-    ).resolves.toEqual(SESSION);
+    ).resolves.toMatchObject(SESSION);
   });
 });
 
