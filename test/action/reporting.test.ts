@@ -158,11 +158,8 @@ describe('GitHub failures', () => {
     expect(run.summary).toContain('deployments: write');
   });
 
-  // BUG (README.md "Permissions": "Without `deployments: write` prenv still deploys and says in the
-  // comment that it recorded no deployment"): Reporter.comment (src/workflows/reporter.ts:30-40)
-  // renders the report without the GitHub problems it collected; only summarize() (line 88) adds
-  // them, so the comment never says that no deployment was recorded. Either the comment should
-  // carry the note (as the summary does) or the README should not promise it.
+  // README "Permissions": without `deployments: write` prenv still deploys and says in the comment
+  // that it recorded no deployment (the comment carries the GitHub problems, as the summary does).
   it('without deployments: write, the comment says that no deployment was recorded', async () => {
     github.denyDeployments();
 

@@ -48,3 +48,43 @@ describe('fitToBudget', () => {
     expect(body.endsWith('</details>\n\n… the rest is not shown.')).toBe(true);
   });
 });
+
+describe('fitToBudget, how it shrinks', () => {
+  const items = (kind: 'failures' | 'outputs', n: number, width: number): Section => ({
+    kind,
+    text: Array.from({ length: n }, (_, i) => `${i} ${'x'.repeat(width)}`).join('\n'),
+  });
+
+  it('keeps a body exactly as long as the budget whole', () => {
+    const render = (limits: Limits): Section[] => [{ kind: 'fixed', text: 'x'.repeat(limits.text) }];
+    expect(fitToBudget(render, { ...none, text: 120 }, 120, 'cut')).toBe('x'.repeat(120));
+  });
+
+  it('keeps a short list whole while it cuts a long one', () => {
+    const seen: Limits[] = [];
+    const render = (limits: Limits): Section[] => {
+      seen.push(limits);
+      return [
+        { kind: 'fixed', text: 'head' },
+        items('failures', limits.failures, 200),
+        items('outputs', limits.outputs, 5),
+      ];
+    };
+    fitToBudget(render, { ...none, failures: 200, outputs: 3 }, 10_000, 'cut');
+    expect(seen.at(-1)?.outputs).toBe(3);
+    expect(seen.at(-1)?.failures).toBeLessThan(200);
+  });
+
+  it('with no list left to cut, shortens the texts (never below MIN_TEXT) instead of cutting the body', () => {
+    // Lists allowed but empty: only the text cap can make the body fit.
+    const render = (limits: Limits): Section[] => [
+      { kind: 'fixed', text: 'head' },
+      { kind: 'notes', text: '' },
+      { kind: 'fixed', text: 'y'.repeat(limits.text * 10) },
+    ];
+    const body = fitToBudget(render, { ...none, notes: 5, text: 480 }, 1_500, 'cut');
+    expect(body).toBe(`head\n\n${'y'.repeat(1_200)}`);
+    const floor = fitToBudget(render, { ...none, notes: 5, text: 480 }, 500, '… cut');
+    expect(floor.endsWith('… cut')).toBe(true);
+  });
+});

@@ -178,3 +178,14 @@ describe('safeHref and link', () => {
     expect(urlLink('ftp://example.com')).toBeUndefined();
   });
 });
+
+describe('escapeText, more block syntax', () => {
+  it('cannot start an ordered list, however many digits', () => {
+    expect(escapeText('12. item')).toBe('12\\. item');
+    expect(escapeText('3) item')).toBe('3\\) item');
+  });
+
+  it('breaks a long hex run every six characters', () => {
+    expect(escapeText('deadbeefcafe01')).toBe(['deadbe', 'efcafe', '01'].join(BREAK));
+  });
+});

@@ -187,3 +187,17 @@ describe('roleSessionName', () => {
     expect(name.endsWith('-pr-987654')).toBe(true);
   });
 });
+
+describe('environmentName from an awkward repository name', () => {
+  it('collapses runs of punctuation and hyphens in {repo} to one hyphen', () => {
+    expect(environmentName('{repo}-pr-{number}', { number: 7, repository: 'acme/my--invoices..app' })).toBe(
+      'my-invoices-app-pr-7',
+    );
+  });
+
+  it('names the template and what it gave when the name is not valid', () => {
+    expect(() => environmentName('pr--{number}', { number: 7, repository: 'acme/x' })).toThrow(
+      '"pr--{number}" gave "pr--7"',
+    );
+  });
+});

@@ -116,3 +116,9 @@ describe('arrangeOutputs', () => {
     expect(arrangeOutputs([])).toEqual({ byStack: {}, flat: {}, refused: [], variables: {} });
   });
 });
+
+describe('screamingSnake on punctuation', () => {
+  it('turns every run of other characters into one underscore, and none at the ends', () => {
+    expect(screamingSnake('__api--url..v2__')).toBe('API_URL_V2');
+  });
+});

@@ -318,3 +318,17 @@ describe('keptExpiry: the one tag that may change, and only rarely', () => {
     expect(keptExpiry(at('soon'), now, 72)).toBeUndefined();
   });
 });
+
+describe('ownership tags written loosely', () => {
+  it('reads an expires-at with spaces around it', () => {
+    const tags = { [TAG.expiresAt]: ' 2025-03-01T00:00:00Z ' };
+    expect(isExpired(tags, new Date('2025-03-02T00:00:00Z'))).toBe(true);
+  });
+
+  it('names no repository for a prenv stack without a repository tag', () => {
+    expect(ownerOf({ [TAG.managedBy]: MANAGED_BY }, 'acme/invoices', 42)).toEqual({
+      kind: 'other-repository',
+      repository: '',
+    });
+  });
+});

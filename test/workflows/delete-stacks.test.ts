@@ -122,12 +122,9 @@ describe('deleteStack', () => {
 });
 
 describe('deleteStack on a stack that never finishes deleting', () => {
-  // BUG: when settle() gives up with the stack still DELETE_IN_PROGRESS, deleteStack treats it as
-  // a failed delete: it deletes again, waits another 30 minutes, then asks for FORCE_DELETE_STACK,
-  // which AWS documents for stacks stuck in DELETE_FAILED (this fake, like CloudFormation, refuses
-  // it otherwise). The error is rethrown, so after an hour the destroy/cleanup of that environment
-  // crashes instead of reporting the stack left behind. Expected: after one bounded wait, left
-  // behind with status DELETE_IN_PROGRESS, and no FORCE request.
+  // A delete still DELETE_IN_PROGRESS when the wait gives up is not a failed delete: no second
+  // delete and no FORCE_DELETE_STACK (AWS accepts that only for DELETE_FAILED, and this fake, like
+  // CloudFormation, refuses it otherwise). After one bounded wait the stack is reported left behind.
   it('reports it left behind after one bounded wait, without forcing', async () => {
     const world = setup([{ name: 'pr-1-api', deletePolls: 1_000_000 }]);
 

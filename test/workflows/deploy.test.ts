@@ -670,8 +670,7 @@ describe('outputs and the e2e environment', () => {
     expect(runStates(world.step).at(-1)).toEqual({ phase: 'done' });
   });
 
-  // BUG: the outputs-conflict branch of deploy() returns without setOutputs(), unlike the other
-  // deploy-failed branch: `environment`, `stacks`, `outputs`, `url` and `test-result` stay unset.
+  // Outputs that collide fail the deploy like any other deploy failure: the step outputs are still set.
   it('still sets the step outputs when outputs collide (test-result skipped)', async () => {
     const world = await setup({
       app: [

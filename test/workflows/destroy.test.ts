@@ -352,10 +352,9 @@ describe('destroy', () => {
     ]);
   });
 
-  // BUG: deleteStack rethrows any delete error other than "does not exist" and deleteStacks uses
-  // Promise.all, so one stack that refuses deletion (termination protection, AccessDenied) makes
-  // destroy() reject: later waves are never tried, no report, no inactive deployment, and the run
-  // state stays 'destroying'. It should be reported left behind with the error as its reason.
+  // A stack that refuses deletion (termination protection, AccessDenied) does not stop the
+  // destroy: it is reported left behind with the error as its reason, later waves still go, and
+  // the run state ends 'done'.
   it('reports a stack whose delete is refused as left behind and still deletes the rest', async () => {
     const refused = new Error('Stack [pr-42-api] cannot be deleted while TerminationProtection is enabled');
     const world = setup([DATA, { ...API, deleteError: refused }, { name: 'pr-42-web', tags: tags(1) }]);

@@ -213,6 +213,8 @@ interface PlannedEnvironment {
 const TEMPLATES: Readonly<Record<string, (pullRequest: string) => string>> = {
   'pr-{number}': (pullRequest) => `pr-${pullRequest}`,
   '{repo}-pr-{number}': (pullRequest) => `invoices-pr-${pullRequest}`,
+  // Without {number}: every PR's environment has the same name.
+  preview: () => 'preview',
 };
 
 /**
@@ -284,19 +286,24 @@ function cleanupWorld(random: Random) {
     if (state !== 'missing') prs.set(number, state);
   }
   const environments: PlannedEnvironment[] = [];
+  // An environment is a name AND a PR: an environment-name without {number} (`preview`) gives
+  // every PR the same name, and each PR's stacks must still be judged by that PR alone. So names
+  // are often shared between PRs here (and, through the decoys below, with other repositories).
   const usedEnvironments = new Set<string>();
-  for (let i = Math.floor(random() * 6); i > 0; i--) {
+  for (let i = Math.floor(random() * 8); i > 0; i--) {
     const garbagePr = chance(random, 0.15);
     const number = 1 + Math.floor(random() * 9);
     const pullRequest = garbagePr ? pick(random, ['', 'abc', '-3', '4.5', 'NaN', 'pr-3']) : String(number);
-    // Mostly the name the template gives; sometimes the other template's (not this sweep's to delete).
+    // Mostly the name the template gives (with `preview`, the same for every PR); sometimes another
+    // template's (not this sweep's to delete).
     const name = garbagePr
-      ? `env-${i}`
+      ? pick(random, [`env-${i}`, 'preview'])
       : chance(random, 0.8)
         ? (TEMPLATES[template]?.(String(number)) ?? '')
-        : pick(random, [`pr-${number}`, `invoices-pr-${number}`]);
-    if (usedEnvironments.has(name)) continue;
-    usedEnvironments.add(name);
+        : pick(random, [`pr-${number}`, `invoices-pr-${number}`, 'preview']);
+    const key = `${name} ${pullRequest}`;
+    if (usedEnvironments.has(key)) continue;
+    usedEnvironments.add(key);
     const stacks: FakeStackSpec[] = [];
     for (let s = 1 + Math.floor(random() * 3); s > 0; s--) {
       const tags: Record<string, string> = {
@@ -319,7 +326,9 @@ function cleanupWorld(random: Random) {
               : undefined,
       );
       // Mostly named in the environment's prefix; sometimes not (tags forged onto someone's stack).
-      const stackName = chance(random, 0.8) ? `${name}-${s}` : randomName(random, taken);
+      // Two PRs' stacks never share a name, even where their environments do.
+      const inPrefix = taken.has(`${name}-${s}`) ? `${name}-${i}-${s}` : `${name}-${s}`;
+      const stackName = chance(random, 0.8) ? inPrefix : randomName(random, taken);
       taken.add(stackName);
       stacks.push({ name: stackName, tags, status: pick(random, STATUSES) });
     }
@@ -377,6 +386,7 @@ describe('cleanup deletes exactly this repository’s stale environments', () =>
   it(`over ${CASES} random stack sets, with GitHub answering, failing or absent`, async () => {
     let sawSwept = 0;
     let sawKept = 0;
+    let sawShared = 0;
     for (let seed = 1; seed <= CASES; seed++) {
       const random = seeded(10_000 + seed);
       const { environments, decoys, prs, mode, template } = cleanupWorld(random);
@@ -408,6 +418,8 @@ describe('cleanup deletes exactly this repository’s stale environments', () =>
       const kept = specs.map((spec) => spec.name).filter((name) => !expected.includes(name));
       sawSwept += expected.length;
       sawKept += kept.length;
+      const names = environments.map((environment) => environment.name);
+      if (new Set(names).size < names.length) sawShared++;
       const context = `seed ${10_000 + seed}, ${template}, GitHub ${mode}, PRs ${JSON.stringify([...prs])}: ${JSON.stringify(specs)}`;
       expect(new Set(stacks.deletes().map(([name]) => name)), context).toEqual(new Set(expected));
       expect(stacks.names().sort(), context).toEqual(kept.sort());
@@ -418,6 +430,8 @@ describe('cleanup deletes exactly this repository’s stale environments', () =>
     }
     expect(sawSwept).toBeGreaterThan(CASES);
     expect(sawKept).toBeGreaterThan(CASES * 2);
+    // Many sets have one environment name on the stacks of several PRs.
+    expect(sawShared).toBeGreaterThan(CASES / 4);
   });
 
   it('a dry run over the same sets deletes nothing and lists exactly what a real run deletes', async () => {
@@ -446,14 +460,9 @@ describe('cleanup deletes exactly this repository’s stale environments', () =>
 });
 
 describe('cleanup judges every stack by its own PR', () => {
-  // BUG (src/domain/staleness.ts:19-27, groupByEnvironment): stacks are grouped by their
-  // prenv:environment tag alone and the group takes the PR number of whichever stack was listed
-  // first. An environment-name without {number} (e.g. `environment-name: preview`, which
-  // checkEnvironmentTemplate accepts) gives every PR the same environment tag; an app whose stack
-  // names differ per PR then has stacks of several PRs in one group. When a closed PR's stack is
-  // listed first, cleanup deletes the open PR's stacks too ("pr-closed"); listed the other way
-  // round, the closed PR's stacks leak. Each stack should be judged by its own PR (group by
-  // environment AND pull-request).
+  // An environment-name without {number} (`environment-name: preview`) gives every PR the same
+  // environment tag. Cleanup groups by environment AND pull request, so a closed PR's stacks go
+  // and an open PR's stay, whichever is listed first.
   it("never deletes an open PR's stack because another PR with the same environment tag closed", async () => {
     const clock = new FakeClock(NOW);
     const stacks = new FakeStacks(clock);

@@ -70,21 +70,75 @@ describe('Reporter', () => {
     expect(world.log.messages('warning')).toEqual([]);
   });
 
-  it.each(['upsertComment', 'createDeployment', 'setDeploymentStatus', 'deploymentIds'] as const)(
-    'a failing %s is a warning and never throws',
-    async (method) => {
-      const world = setup(new FakeGitHub().failing(method));
+  // Each GitHub call the reporter makes, made to reject: the run goes on, and the warning and the
+  // job summary name the update that failed (attempt() catches it, not the queue's last resort).
+  const EXISTING = { environment: 'pr-42', ref: 'a', description: '' };
+  it.each([
+    {
+      method: 'upsertComment',
+      call: 'comment',
+      problem: 'Could not update the pull request comment: Bad credentials',
+      run: (reporter: Reporter) => reporter.comment(REPORT),
+    },
+    {
+      method: 'createDeployment',
+      call: 'startDeployment',
+      problem: 'Could not create the GitHub deployment: Bad credentials',
+      run: (reporter: Reporter) => reporter.startDeployment('pr-42', 'abc123'),
+    },
+    {
+      method: 'setDeploymentStatus',
+      call: 'startDeployment',
+      problem: 'Could not update the GitHub deployment: Bad credentials',
+      run: (reporter: Reporter) => reporter.startDeployment('pr-42', 'abc123'),
+    },
+    {
+      method: 'deploymentIds',
+      call: 'deploymentStatus',
+      problem: 'Could not find the GitHub deployment: Bad credentials',
+      run: (reporter: Reporter) => reporter.deploymentStatus('inactive', 'gone', undefined, 'pr-42'),
+    },
+    {
+      method: 'deploymentIds',
+      call: 'deactivateAll',
+      problem: 'Could not find the GitHub deployments: Bad credentials',
+      run: (reporter: Reporter) => reporter.deactivateAll('pr-42', 'Environment destroyed'),
+    },
+    {
+      method: 'setDeploymentStatus',
+      call: 'deactivateAll',
+      problem: 'Could not update the GitHub deployment: Bad credentials',
+      run: (reporter: Reporter) => reporter.deactivateAll('pr-42', 'Environment destroyed'),
+    },
+  ] as const)(
+    'a failing $method in $call is a warning, in the summary, and never throws',
+    async ({ method, problem, run }) => {
+      const github = new FakeGitHub();
+      await github.createDeployment(EXISTING);
+      const world = setup(github.failing(method));
 
-      await expect(deployRun(world.reporter)).resolves.toBeUndefined();
-      await expect(
-        world.reporter.deploymentStatus('inactive', 'gone', undefined, 'pr-42'),
-      ).resolves.toBeUndefined();
+      await expect(run(world.reporter)).resolves.toBeUndefined();
+      await world.reporter.summarize(REPORT);
 
-      const warnings = world.log.messages('warning');
-      if (method !== 'deploymentIds') expect(warnings.join('\n')).toContain('Bad credentials');
-      expect(world.step.summaries).toHaveLength(1);
+      expect(github.count(method)).toBeGreaterThan(0);
+      expect(world.reporter.githubProblems).toEqual([problem]);
+      expect(new Set(world.log.messages('warning'))).toEqual(new Set([problem]));
+      expect(world.step.summaries[0]).toContain(problem);
     },
   );
+
+  it('a failure outside a GitHub call is a warning, and later updates still go out', async () => {
+    const world = setup(new FakeGitHub());
+    world.step.setOutput = () => {
+      throw new Error('EACCES: GITHUB_OUTPUT');
+    };
+
+    await expect(world.reporter.comment(REPORT)).resolves.toBeUndefined();
+    await expect(world.reporter.startDeployment('pr-42', 'abc123')).resolves.toBeUndefined();
+
+    expect(world.log.messages('warning')).toEqual(['Could not report to GitHub: EACCES: GITHUB_OUTPUT']);
+    expect(world.github?.deploymentStates('pr-42')).toEqual(['in_progress']);
+  });
 
   it('names the missing permission on a 403, and puts the problems in the job summary', async () => {
     const forbidden = Object.assign(new Error('Resource not accessible by integration'), { status: 403 });
@@ -141,15 +195,17 @@ describe('Reporter', () => {
     expect(github.count('upsertComment')).toBe(1);
   });
 
-  // BUG: Reporter.attempt reads `(error as { status?: unknown }).status` inside its catch; when a
-  // GitHub call rejects with undefined or null that read throws a TypeError out of the catch, so
-  // the reporter throws after all (and main fails the step over a reporting problem).
+  // A rejection with no value at all has no status to read: it is still a warning that names the
+  // update, and counts as GitHub being unavailable.
   it.each([undefined, null])('a GitHub rejection with %s is still a warning', async (value) => {
     const github = new FakeGitHub();
     github.upsertComment = () => Promise.reject(value);
     const world = setup(github);
 
     await expect(world.reporter.comment(REPORT)).resolves.toBeUndefined();
+    expect(world.reporter.githubProblems).toEqual([
+      `Could not update the pull request comment: ${String(value)}. GitHub looks unavailable: prenv sends it no more updates in this run.`,
+    ]);
   });
 
   it('with comment off posts no comment, but keeps the deployment up to date', async () => {
