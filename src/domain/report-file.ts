@@ -77,10 +77,12 @@ const STATES: readonly EnvironmentState[] = [
 ];
 const OUTCOMES: readonly StackOutcome[] = [
   'deployed',
+  'hotswapped',
   'unchanged',
   'failed',
   'not-deployed',
   'deleted',
+  'force-deleted',
   'left-behind',
 ];
 const LEFTOVER_OUTCOMES: readonly LeftoverResource['outcome'][] = [
@@ -112,7 +114,18 @@ const REPORT_FIELDS = {
   url: optional(text(L.url)),
   outputs: optional(list(object({ stack: name, key: name, value: message }), L.outputs)),
   stacks: optional(
-    list(object({ name, outcome: oneOf(OUTCOMES), status: optional(text(64, /^[A-Z_]+$/)) }), L.stacks),
+    list(
+      object({
+        name,
+        outcome: oneOf(OUTCOMES),
+        status: optional(text(64, /^[A-Z_]+$/)),
+        retained: optional(
+          list(object({ logicalId: name, type: name, physicalId: optional(message) }), L.stacks),
+        ),
+        hotswapped: optional(message),
+      }),
+      L.stacks,
+    ),
   ),
   tests: optional(
     object({
@@ -282,7 +295,15 @@ function withinLimits(report: EnvironmentReport): EnvironmentReport {
             .slice(0, L.outputs)
             .map((output) => ({ ...output, value: cut(output.value) })),
         }),
-    ...(report.stacks === undefined ? {} : { stacks: report.stacks.slice(0, L.stacks) }),
+    ...(report.stacks === undefined
+      ? {}
+      : {
+          stacks: report.stacks.slice(0, L.stacks).map((stack) => ({
+            ...stack,
+            ...(stack.retained === undefined ? {} : { retained: stack.retained.slice(0, L.stacks) }),
+            ...(stack.hotswapped === undefined ? {} : { hotswapped: cut(stack.hotswapped) }),
+          })),
+        }),
     ...(report.leftRunning === undefined ? {} : { leftRunning: report.leftRunning.slice(0, L.stacks) }),
     ...(report.notes === undefined ? {} : { notes: report.notes.slice(0, L.notes).map(cut) }),
     ...(report.leftovers === undefined

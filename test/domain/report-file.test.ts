@@ -17,7 +17,15 @@ const REPORT: EnvironmentReport = {
   sha: 'a'.repeat(40),
   url: 'https://pr-42.example.invalid/',
   outputs: [{ stack: 'pr-42-api', key: 'ApiUrl', value: 'https://pr-42.example.invalid/' }],
-  stacks: [{ name: 'pr-42-api', outcome: 'deployed', status: 'CREATE_COMPLETE' }],
+  stacks: [
+    { name: 'pr-42-api', outcome: 'deployed', status: 'CREATE_COMPLETE' },
+    { name: 'pr-42-web', outcome: 'hotswapped', hotswapped: "1 Lambda function's code" },
+    {
+      name: 'pr-42-data',
+      outcome: 'force-deleted',
+      retained: [{ logicalId: 'Uploads', type: 'AWS::S3::Bucket', physicalId: 'pr-42-data-uploads' }],
+    },
+  ],
   tests: {
     total: 3,
     passed: 2,
