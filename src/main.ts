@@ -4,7 +4,7 @@ import { readRunContext } from './adapters/github-context.js';
 import { StsCredentials } from './adapters/sts-credentials.js';
 import { escapeText } from './domain/markdown.js';
 import { environmentName } from './domain/naming.js';
-import { planRun } from './domain/plan.js';
+import { planRun, withApproval } from './domain/plan.js';
 import { messageOf } from './errors.js';
 import { parseInputs } from './inputs.js';
 import { openSession } from './workflows/credentials.js';
@@ -31,7 +31,12 @@ async function main(env: NodeJS.ProcessEnv): Promise<string | undefined> {
     awsRegion: env.AWS_REGION || env.AWS_DEFAULT_REGION,
   });
   const context = await readRunContext(env);
-  const plan = planRun(inputs.mode, context.event, inputs.pullRequest);
+  const plan = withApproval(
+    planRun(inputs.mode, context.event, inputs.pullRequest),
+    inputs.mode,
+    context.event,
+    inputs.approveLabel,
+  );
   if (plan.kind === 'skip') {
     log.notice(plan.reason);
     await step

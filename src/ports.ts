@@ -2,6 +2,7 @@
  * The interfaces the workflows need. Adapters in src/adapters implement them; tests use the
  * same adapters against moto and the loopback GitHub server, or small fakes of these ports.
  */
+import type { InfraChanges } from './domain/infra-diff.js';
 import type { FailureCause, StackOutput, TestSummary } from './domain/report.js';
 import type { DeploymentMethod } from './inputs.js';
 
@@ -165,6 +166,8 @@ export interface CdkPort {
     stacks: readonly StackToDeploy[],
     options: { method: DeploymentMethod; onProgress: (event: DeployProgress) => void },
   ): Promise<void>;
+  /** Each named stack's changes against its live template; reads only, never a change set. */
+  diff(assembly: Assembly, stacks: readonly string[]): Promise<InfraChanges>;
 }
 
 /** How a test command ended. */
@@ -198,6 +201,8 @@ export interface PullRequestState {
   readonly state: 'open' | 'closed';
   readonly merged: boolean;
   readonly headSha: string;
+  /** The names of the labels it carries now. */
+  readonly labels: readonly string[];
 }
 
 /** GitHub deployment status states prenv uses. */

@@ -109,6 +109,7 @@ export class OctokitGitHub implements GitHubPort {
         state: data.state === 'closed' ? 'closed' : 'open',
         merged: data.merged === true,
         headSha: data.head.sha,
+        labels: data.labels.map((label) => label.name),
       };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;

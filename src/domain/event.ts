@@ -24,6 +24,8 @@ export interface GitHubEvent {
   /** GITHUB_SHA. */
   readonly sha: string;
   readonly pullRequest?: PullRequestInfo;
+  /** The label added or removed, on a pull_request labeled or unlabeled event. */
+  readonly label?: string;
 }
 
 /** Turns a webhook payload (already JSON-parsed) into a GitHubEvent. */
@@ -32,6 +34,7 @@ export function readEvent(name: string, repository: string, sha: string, payload
   const action = typeof body.action === 'string' ? body.action : undefined;
   const pr = asRecord(body.pull_request);
   const number = typeof pr.number === 'number' ? pr.number : undefined;
+  const label = stringAt(asRecord(body.label), 'name');
   const pullRequest: PullRequestInfo | undefined =
     number === undefined
       ? undefined
@@ -48,6 +51,7 @@ export function readEvent(name: string, repository: string, sha: string, payload
     sha,
     ...(action === undefined ? {} : { action }),
     ...(pullRequest === undefined ? {} : { pullRequest }),
+    ...(label === undefined ? {} : { label }),
   };
 }
 

@@ -66,6 +66,24 @@ function autoPlan(event: GitHubEvent, number: number | undefined): Plan {
   };
 }
 
+/**
+ * A `labeled` event that adds approve-label deploys again in mode auto: the push fail-on stopped is
+ * now approved (deploy itself reads the labels from the API, so a removed label blocks again).
+ */
+export function withApproval(plan: Plan, mode: Mode, event: GitHubEvent, approveLabel?: string): Plan {
+  const pr = event.pullRequest;
+  const approves =
+    mode === 'auto' &&
+    plan.kind === 'skip' &&
+    approveLabel !== undefined &&
+    event.action === 'labeled' &&
+    event.label === approveLabel &&
+    PR_EVENTS.includes(event.name) &&
+    pr !== undefined &&
+    pr.headRepository === event.repository;
+  return approves ? { kind: 'deploy', pullRequest: pr.number, sha: pr.headSha } : plan;
+}
+
 function needsPullRequest(mode: string, event: GitHubEvent): string {
   return (
     `mode ${mode} needs a pull request number, and the ${event.name} event carries none: ` +

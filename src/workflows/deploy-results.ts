@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { userinfoSecrets } from '../domain/environment-url.js';
 import { type ArrangedOutputs, arrangeOutputs } from '../domain/outputs.js';
 import type { StackOutput, TestSummary } from '../domain/report.js';
 import type { Log, StackInfo } from '../ports.js';
@@ -35,7 +36,15 @@ export async function collectOutputs(
     if (stackReport !== undefined) record.setStack({ ...stackReport, status: stack.status });
   }
   record.outputs = outputs;
-  const arranged = arrangeOutputs(outputs);
+  // Credentials embedded in an output URL never reach the log; the comment and url drop them.
+  for (const output of outputs) for (const secret of userinfoSecrets(output.value)) ports.log.mask(secret);
+  const { urlOutput } = request.inputs;
+  const arranged = arrangeOutputs(outputs, urlOutput);
+  if (urlOutput !== undefined && arranged.urlOutput === undefined) {
+    ports.log.warning(
+      `url-output is ${urlOutput}, but no stack has an output of that key: the environment has no URL.`,
+    );
+  }
   const outputsFile = join(request.tempDir, `prenv-${request.environment}-outputs.json`);
   await mkdir(request.tempDir, { recursive: true });
   await writeFile(outputsFile, `${JSON.stringify(arranged.byStack, null, 2)}\n`, { mode: 0o600 });

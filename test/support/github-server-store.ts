@@ -4,6 +4,7 @@ import type {
   GitHubComment,
   GitHubDeployment,
   GitHubDeploymentStatus,
+  GitHubLabel,
   GitHubPull,
   GitHubRepository,
   GitHubUser,
@@ -127,6 +128,7 @@ export class GitHubStore {
         repo: baseRepo,
       },
       merged,
+      labels: (seed.labels ?? []).map((name) => this.label(name)),
     };
     this.pullsByNumber.set(seed.number, pull);
     return structuredClone(pull);
@@ -143,6 +145,15 @@ export class GitHubStore {
     pull.updated_at = now;
     pull.closed_at = state === 'closed' ? now : null;
     pull.merged_at = merged ? now : null;
+    return structuredClone(pull);
+  }
+
+  /** Replaces the labels a seeded pull request carries; throws when it is unknown. */
+  setPullLabels(number: number, names: readonly string[]): GitHubPull {
+    const pull = this.pullsByNumber.get(number);
+    if (pull === undefined) throw new Error(`PR ${number} was not added`);
+    pull.labels = names.map((name) => this.label(name));
+    pull.updated_at = this.timestamp();
     return structuredClone(pull);
   }
 
@@ -328,6 +339,20 @@ export class GitHubStore {
       fork: fullName.toLowerCase() !== this.config.repository.toLowerCase(),
       html_url: `${GITHUB}/${fullName}`,
       default_branch: 'main',
+    };
+  }
+
+  /** A repository label as REST embeds it; the same name always has the same id. */
+  private label(name: string): GitHubLabel {
+    const id = Number.parseInt(fakeSha(`label-${name}`).slice(0, 8), 16);
+    return {
+      id,
+      node_id: `LA_${id}`,
+      url: `${this.config.apiUrl}/repos/${this.config.repository}/labels/${encodeURIComponent(name)}`,
+      name,
+      color: 'ededed',
+      default: false,
+      description: null,
     };
   }
 

@@ -80,6 +80,19 @@ export interface PullSeed {
   user?: string;
   /** @default false */
   draft?: boolean;
+  /** Names of the labels it carries. @default [] */
+  labels?: string[];
+}
+
+/** A label, as REST answers embed it in pull requests. */
+export interface GitHubLabel {
+  id: number;
+  node_id: string;
+  url: string;
+  name: string;
+  color: string;
+  default: boolean;
+  description: string | null;
 }
 
 /** A GitHub user as REST answers embed it. */
@@ -148,6 +161,7 @@ export interface GitHubPull {
   head: GitHubPullRef;
   base: GitHubPullRef;
   merged: boolean;
+  labels: GitHubLabel[];
 }
 
 /** A deployment, as the REST API answers it. */

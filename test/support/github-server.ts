@@ -55,6 +55,8 @@ export interface GitHubServer {
   addPull(seed: PullSeed): GitHubPull;
   /** Opens, closes or merges a seeded pull request. */
   setPullState(number: number, state: 'open' | 'closed', merged?: boolean): GitHubPull;
+  /** Replaces the labels a seeded pull request carries (as adding or removing one in the UI does). */
+  setPullLabels(number: number, labels: readonly string[]): GitHubPull;
   /** The stored comments of issue or PR `number`, oldest first. */
   comments(number: number): GitHubComment[];
   /** Stores a comment on issue or PR `number`. @default user 'github-actions[bot]' (or `botLogin`) */
@@ -164,6 +166,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     },
     addPull: (seed) => store.addPull(seed),
     setPullState: (number, state, merged) => store.setPullState(number, state, merged),
+    setPullLabels: (number, labels) => store.setPullLabels(number, labels),
     comments: (number) => store.comments(number),
     addComment: (number, body, user) => store.addComment(number, body, user),
     deployments: () => store.deployments(),
