@@ -63,7 +63,15 @@ describe('OctokitGitHub against the GitHub stand-in', () => {
         state: 'open',
         merged: false,
         headSha: pull.head.sha,
+        labels: [],
       });
+    });
+
+    it('reads the labels the pull request carries now', async () => {
+      server.addPull({ number: 10, labels: ['preview', 'bug'] });
+      server.setPullLabels(10, ['bug']);
+
+      expect(await github.pullRequest(10)).toMatchObject({ labels: ['bug'] });
     });
 
     it('reads a closed pull request, merged or not', async () => {
