@@ -4,7 +4,7 @@ import { InputError } from './errors.js';
 import { parseReviewInputs, type ReviewInputs } from './inputs-review.js';
 
 /** The modes prenv runs in. */
-export const MODES = ['auto', 'deploy', 'destroy', 'cleanup'] as const;
+export const MODES = ['auto', 'deploy', 'destroy', 'cleanup', 'report'] as const;
 export type Mode = (typeof MODES)[number];
 
 /** How CloudFormation is asked to deploy. */
@@ -36,6 +36,12 @@ export interface Inputs extends ReviewInputs {
   readonly comment: boolean;
   readonly pullRequest?: number;
   readonly dryRun: boolean;
+  /** Output names or globs shown as hidden (secret-looking names always are). */
+  readonly hideOutputs: readonly string[];
+  /** Login whose comment is the sticky one. */
+  readonly commentAuthor: string;
+  /** mode report: the report file to post (absolute). */
+  readonly reportFile?: string;
 }
 
 /** Reads one input by its action.yml name; returns '' when unset. */
@@ -64,13 +70,14 @@ export function parseInputs(
     );
   }
   const awsRegion = text('aws-region') || env.awsRegion?.trim() || '';
-  if (awsRegion === '') {
+  // mode report posts a file and never calls AWS.
+  if (awsRegion === '' && mode !== 'report') {
     throw new InputError(
       'aws-region',
       'aws-region is required: set the input or the AWS_REGION environment variable',
     );
   }
-  if (!REGION.test(awsRegion)) {
+  if (awsRegion !== '' && !REGION.test(awsRegion)) {
     throw new InputError(
       'aws-region',
       `aws-region must be an AWS region such as eu-west-2; got "${awsRegion}"`,
@@ -81,6 +88,13 @@ export function parseInputs(
   if (testReport !== undefined) insideWorkspace('test-report', testReport, env.workspace);
   const app = optional('app');
   const pullRequest = optional('pull-request');
+  const reportFile = optional('report-file');
+  if (mode === 'report' && reportFile === undefined) {
+    throw new InputError(
+      'report-file',
+      "mode report needs report-file: the path the first job's report file was downloaded to",
+    );
+  }
 
   return {
     mode,
@@ -120,8 +134,40 @@ export function parseInputs(
     comment: boolean('comment', text('comment') || 'true'),
     ...(pullRequest === undefined ? {} : { pullRequest: pullRequestNumber(pullRequest) }),
     dryRun: boolean('dry-run', text('dry-run') || 'false'),
+    hideOutputs: outputPatterns(read('hide-outputs')),
+    commentAuthor: commentAuthor(text('comment-author')),
+    ...(reportFile === undefined ? {} : { reportFile: resolve(env.workspace, reportFile) }),
     ...parseReviewInputs(text, text('github-token')),
   };
+}
+
+/** The default token's identity: the author of the sticky comment when comment-author is empty. */
+export const DEFAULT_COMMENT_AUTHOR = 'github-actions[bot]';
+
+function outputPatterns(value: string): string[] {
+  const patterns = value
+    .split(/[\s,]+/)
+    .map((pattern) => pattern.trim())
+    .filter((pattern) => pattern !== '');
+  const bad = patterns.find((pattern) => !/^[\w*?.:-]+$/.test(pattern));
+  if (bad !== undefined) {
+    throw new InputError(
+      'hide-outputs',
+      `hide-outputs must be output names or globs such as DbPassword or Internal*, separated by commas or new lines; got "${bad}"`,
+    );
+  }
+  return patterns;
+}
+
+function commentAuthor(value: string): string {
+  if (value === '') return DEFAULT_COMMENT_AUTHOR;
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(\[bot\])?$/.test(value)) {
+    throw new InputError(
+      'comment-author',
+      `comment-author must be a GitHub login such as my-app[bot] or octocat; got "${value}"`,
+    );
+  }
+  return value;
 }
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {

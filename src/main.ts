@@ -1,21 +1,29 @@
 import * as core from '@actions/core';
-import { actionsLog, actionsOidc, actionsStep } from './adapters/actions-core.js';
-import { readRunContext } from './adapters/github-context.js';
+import { actionsLog, actionsOidc, actionsStep, inputReader } from './adapters/actions-core.js';
+import { type RunContext, readRunContext } from './adapters/github-context.js';
+import { takeEnvironment } from './adapters/process-environment.js';
 import { StsCredentials } from './adapters/sts-credentials.js';
 import { escapeText } from './domain/markdown.js';
 import { environmentName } from './domain/naming.js';
+import { isoSeconds } from './domain/ownership.js';
 import { planRun, withApproval } from './domain/plan.js';
+import type { EnvironmentReport } from './domain/report.js';
+import { reportFile } from './domain/report-file.js';
 import { messageOf } from './errors.js';
 import { parseInputs } from './inputs.js';
 import { openSession } from './workflows/credentials.js';
+import { saveReportFile } from './workflows/report-file.js';
 import { saveRunState } from './workflows/run-state.js';
 
 /**
  * The action's main step, first half of the composition root: inputs, event, plan and the AWS
  * session, with as little loaded as possible. Every failure, Error or not, fails the step.
  */
-export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function run(): Promise<void> {
   try {
+    // First: the tokens leave this process's environment before anything could start PR code.
+    const { env, problem } = takeEnvironment();
+    if (problem !== undefined) core.warning(problem);
     const failure = await main(env);
     if (failure !== undefined) core.setFailed(failure);
   } catch (error) {
@@ -26,10 +34,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 async function main(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const log = actionsLog;
   const step = actionsStep;
-  const inputs = parseInputs((name) => core.getInput(name), {
+  const inputs = parseInputs(inputReader(env), {
     workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
     awsRegion: env.AWS_REGION || env.AWS_DEFAULT_REGION,
   });
+  // The runner masks the default token; an app or personal token from an earlier step may not be.
+  if (inputs.githubToken !== '') log.mask(inputs.githubToken);
   const context = await readRunContext(env);
   const plan = withApproval(
     planRun(inputs.mode, context.event, inputs.pullRequest),
@@ -52,19 +62,54 @@ async function main(env: NodeJS.ProcessEnv): Promise<string | undefined> {
       ? undefined
       : environmentName(inputs.environmentName, { number: plan.pullRequest, repository: context.repository });
   if (environment !== undefined) step.setOutput('environment', environment);
+  if (plan.kind === 'report') {
+    // Posts the first job's report file: GitHub only, no AWS credentials.
+    const { runReport } = await import('./report-run.js');
+    return runReport({ inputs, context, plan, environment: environment as string });
+  }
 
-  const session = await log.group('AWS credentials', () =>
-    openSession(
-      inputs,
-      {
-        repository: context.repository,
-        ...(plan.kind === 'cleanup' ? {} : { pullRequest: plan.pullRequest }),
-      },
-      { credentials: new StsCredentials(), oidc: actionsOidc, log },
-    ),
-  );
-  // Everything else (GitHub, CloudFormation, the workflows) loads only now: nothing of it is on the
-  // way to the first network call.
-  const { runPlan } = await import('./run-plan.js');
-  return runPlan({ env, inputs, context, plan, environment, session });
+  try {
+    const session = await log.group('AWS credentials', () =>
+      openSession(
+        inputs,
+        {
+          repository: context.repository,
+          ...(plan.kind === 'cleanup' ? {} : { pullRequest: plan.pullRequest }),
+        },
+        { credentials: new StsCredentials(), oidc: actionsOidc(env), log },
+      ),
+    );
+    // Everything else (GitHub, CloudFormation, the workflows) loads only now: nothing of it is on the
+    // way to the first network call.
+    const { runPlan } = await import('./run-plan.js');
+    return await runPlan({ env, inputs, context, plan, environment, session });
+  } catch (error) {
+    // The report job of the hardened layout reports this failure too, not a missing file.
+    if (plan.kind !== 'cleanup')
+      await saveFailureReport(plan.kind, error, environment as string, plan.pullRequest, context);
+    throw error;
+  }
+}
+
+/** The report file of a deploy or destroy that failed outside its workflow (credentials, say). */
+async function saveFailureReport(
+  operation: 'deploy' | 'destroy',
+  error: unknown,
+  environment: string,
+  pullRequest: number,
+  context: RunContext,
+): Promise<void> {
+  const failure = messageOf(error);
+  const report: EnvironmentReport = {
+    state: `${operation}-failed`,
+    environment,
+    repository: context.repository,
+    pullRequest,
+    updatedAt: isoSeconds(new Date()),
+    failure: { reason: failure },
+  };
+  await saveReportFile(context.tempDir, reportFile(operation, report, { failure }), {
+    step: actionsStep,
+    log: actionsLog,
+  });
 }

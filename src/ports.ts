@@ -203,6 +203,8 @@ export interface PullRequestState {
   readonly headSha: string;
   /** The names of the labels it carries now. */
   readonly labels: readonly string[];
+  /** owner/repo of the head branch; another repository (or '' once deleted) means a fork. */
+  readonly headRepository: string;
 }
 
 /** GitHub deployment status states prenv uses. */
@@ -221,7 +223,7 @@ export interface GitHubPort {
     id: number,
     status: { state: DeploymentState; environmentUrl?: string; logUrl?: string; description?: string },
   ): Promise<void>;
-  /** Every deployment id of the environment (all pages), newest first. */
+  /** Every deployment prenv created for the environment (its payload marker; all pages), newest first. */
   deploymentIds(environment: string): Promise<number[]>;
 }
 

@@ -7,13 +7,16 @@ import { JUnitReader } from './adapters/junit-reader.js';
 import { OctokitGitHub } from './adapters/octokit-github.js';
 import { S3Buckets } from './adapters/s3-buckets.js';
 import { systemClock } from './adapters/system-clock.js';
+import { isWithheld } from './domain/env-names.js';
 import { escapeText } from './domain/markdown.js';
 import type { Plan } from './domain/plan.js';
+import { reportFile } from './domain/report-file.js';
 import type { Inputs } from './inputs.js';
 import type { AwsSession } from './ports.js';
 import { cleanup } from './workflows/cleanup.js';
-import { deploy, WITHHELD } from './workflows/deploy.js';
+import { deploy } from './workflows/deploy.js';
 import { destroy } from './workflows/destroy.js';
+import { saveReportFile } from './workflows/report-file.js';
 import { Reporter } from './workflows/reporter.js';
 
 /** What the first half of main decided. */
@@ -21,7 +24,7 @@ export interface PlannedRun {
   readonly env: NodeJS.ProcessEnv;
   readonly inputs: Inputs;
   readonly context: RunContext;
-  readonly plan: Exclude<Plan, { kind: 'skip' }>;
+  readonly plan: Extract<Plan, { kind: 'deploy' | 'destroy' | 'cleanup' }>;
   /** The environment name (undefined in cleanup). */
   readonly environment: string | undefined;
   readonly session: AwsSession;
@@ -42,6 +45,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
           apiUrl: context.apiUrl,
           repository: context.repository,
           log,
+          commentAuthor: inputs.commentAuthor,
           // A deploy or destroy writes a handful of times; a sweep may write for dozens of PRs.
           ...(plan.kind === 'cleanup' ? {} : { writeIntervalMs: 250 }),
         });
@@ -69,7 +73,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
     case 'deploy': {
       // The CDK toolkit is large: it loads at the synth, after inputs, credentials, the allow-list
       // and the check that the PR is still open.
-      const cdk = CdkToolkit.lazy(session, log, appEnvironment(env));
+      const cdk = CdkToolkit.lazy(session, log, appEnvironment(env), inputs.hideOutputs);
       const outcome = await deploy(
         {
           inputs,
@@ -97,6 +101,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
         },
       );
       if (outcome.skipped !== undefined) {
+        await saveReportFile(context.tempDir, reportFile('deploy', outcome.report, outcome), { step, log });
         await step
           .appendSummary(`### prenv: nothing to do\n\n${escapeText(outcome.skipped)}\n`)
           .catch(() => undefined);
@@ -104,11 +109,14 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
       }
       // A PR closed while its deploy ran is destroyed at once.
       const final = outcome.closedDuringDeploy ? await destroyEnvironment(plan.pullRequest) : outcome;
+      const operation = outcome.closedDuringDeploy ? 'destroy' : 'deploy';
+      await saveReportFile(context.tempDir, reportFile(operation, final.report, final), { step, log });
       await reporter.summarize(final.report);
       return final.failure;
     }
     case 'destroy': {
       const outcome = await destroyEnvironment(plan.pullRequest);
+      await saveReportFile(context.tempDir, reportFile('destroy', outcome.report, outcome), { step, log });
       await reporter.summarize(outcome.report);
       return outcome.failure;
     }
@@ -116,6 +124,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
       const outcome = await cleanup(
         {
           repository: context.repository,
+          environmentName: inputs.environmentName,
           dryRun: inputs.dryRun,
           comment: inputs.comment,
           ...(context.runUrl === undefined ? {} : { runUrl: context.runUrl }),
@@ -127,11 +136,9 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
   }
 }
 
-/** The CDK app's environment: the step's, without the action's inputs or the OIDC token source. */
+/** The CDK app's environment: the step's, without the action's inputs, GitHub tokens or the OIDC token source. */
 function appEnvironment(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
   // toolkit-lib starts the app with { ...process.env, ...this }: leaving a key out would not withhold
   // it, so withheld keys are set to ''.
-  return Object.fromEntries(
-    Object.entries(env).map(([key, value]) => [key, WITHHELD.test(key) ? '' : value]),
-  );
+  return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, isWithheld(key) ? '' : value]));
 }

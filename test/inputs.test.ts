@@ -45,6 +45,8 @@ describe('defaults', () => {
       comment: true,
       dryRun: false,
       failOn: 'none',
+      hideOutputs: [],
+      commentAuthor: 'github-actions[bot]',
     });
   });
 
@@ -106,6 +108,8 @@ describe('defaults', () => {
       'fail-on': 'security',
       'approve-label': 'infra-approved',
       'url-output': 'SiteUrl',
+      'hide-outputs': 'DbHost',
+      'comment-author': 'my-app[bot]',
     });
     expect(inputs).toEqual<Inputs>({
       mode: 'deploy',
@@ -133,6 +137,8 @@ describe('defaults', () => {
       failOn: 'security',
       approveLabel: 'infra-approved',
       urlOutput: 'SiteUrl',
+      hideOutputs: ['DbHost'],
+      commentAuthor: 'my-app[bot]',
     });
   });
 });
@@ -381,7 +387,7 @@ describe('bad inputs', () => {
 
   it('reports the mode with the message the README shows', () => {
     expect(inputError({ mode: 'deploi' }).message).toBe(
-      'mode must be one of auto, deploy, destroy, cleanup; got "deploi"',
+      'mode must be one of auto, deploy, destroy, cleanup, report; got "deploi"',
     );
   });
 });
@@ -405,5 +411,57 @@ describe('fail-on, approve-label and url-output', () => {
 
   it('refuses a url-output that cannot be an OutputKey', () => {
     expect(inputError({ 'url-output': 'Api-Url' }).input).toBe('url-output');
+  });
+});
+
+describe('mode report', () => {
+  it('needs no region (it never calls AWS), and resolves report-file against the workspace', () => {
+    const inputs = parseWith({ mode: 'report', 'report-file': 'reports/prenv-report.json' }, {});
+    expect(inputs.mode).toBe('report');
+    expect(inputs.awsRegion).toBe('');
+    expect(inputs.reportFile).toBe(`${WORKSPACE}/reports/prenv-report.json`);
+    expect(parseWith({ mode: 'report', 'report-file': '/tmp/r/prenv-report.json' }).reportFile).toBe(
+      '/tmp/r/prenv-report.json',
+    );
+  });
+
+  it('needs report-file, and says what to put there', () => {
+    const error = inputError({ mode: 'report' });
+    expect(error.input).toBe('report-file');
+    expect(error.message).toContain('report-file');
+  });
+
+  it('still checks a region that is set', () => {
+    expect(inputError({ mode: 'report', 'report-file': 'r.json', 'aws-region': 'mars' }).input).toBe(
+      'aws-region',
+    );
+  });
+});
+
+describe('hide-outputs and comment-author', () => {
+  it('reads output names and globs separated by commas or new lines', () => {
+    expect(parseWith({ 'hide-outputs': 'DbHost, Internal*\nQueue?Url' }).hideOutputs).toEqual([
+      'DbHost',
+      'Internal*',
+      'Queue?Url',
+    ]);
+  });
+
+  it('refuses a pattern that is no output name or glob, naming the input', () => {
+    const error = inputError({ 'hide-outputs': 'Db Host;rm' });
+    expect(error.input).toBe('hide-outputs');
+    expect(error.message).toContain('"Host;rm"');
+  });
+
+  it('takes an app or user login, and github-actions[bot] when empty', () => {
+    expect(parseWith({ 'comment-author': 'my-app[bot]' }).commentAuthor).toBe('my-app[bot]');
+    expect(parseWith({ 'comment-author': 'octocat' }).commentAuthor).toBe('octocat');
+    expect(parseWith({}).commentAuthor).toBe('github-actions[bot]');
+  });
+
+  it('refuses a comment-author that is no GitHub login, naming the input', () => {
+    const error = inputError({ 'comment-author': '@octocat' });
+    expect(error.input).toBe('comment-author');
+    expect(error.message).toContain('"@octocat"');
   });
 });

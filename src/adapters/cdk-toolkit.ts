@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IIoHost, IoMessage, IoRequest, Toolkit } from '@aws-cdk/toolkit-lib';
 import { fingerprint } from '../domain/fingerprint.js';
+import { valuesToMask } from '../domain/hidden-outputs.js';
 import type { InfraChanges, StackChanges } from '../domain/infra-diff.js';
 import { DeployError, DiffError, messageOf, SynthError } from '../errors.js';
 import type { DeploymentMethod } from '../inputs.js';
@@ -72,21 +73,27 @@ export class CdkToolkit implements CdkPort {
     session: AwsSession,
     log: Log,
     appEnv: Readonly<Record<string, string | undefined>>,
+    hideOutputs: readonly string[] = [],
   ): Promise<CdkToolkit> {
     const loaded: ToolkitLib | { default: ToolkitLib } = await import('@aws-cdk/toolkit-lib');
     // toolkit-lib is CommonJS: bundled, its chunk exports module.exports as default only.
     const lib = 'BaseCredentials' in loaded ? loaded : loaded.default;
-    return new CdkToolkit(lib, session, log, appEnv);
+    return new CdkToolkit(lib, session, log, appEnv, hideOutputs);
   }
 
   /**
    * A CdkPort that loads toolkit-lib on first use (the synth), not before: its load is a second of
    * synchronous work that would otherwise hold up the requests made before the synth.
    */
-  static lazy(session: AwsSession, log: Log, appEnv: Readonly<Record<string, string | undefined>>): CdkPort {
+  static lazy(
+    session: AwsSession,
+    log: Log,
+    appEnv: Readonly<Record<string, string | undefined>>,
+    hideOutputs: readonly string[] = [],
+  ): CdkPort {
     let toolkit: Promise<CdkToolkit> | undefined;
     const load = () => {
-      toolkit ??= CdkToolkit.create(session, log, appEnv);
+      toolkit ??= CdkToolkit.create(session, log, appEnv, hideOutputs);
       return toolkit;
     };
     return {
@@ -102,10 +109,13 @@ export class CdkToolkit implements CdkPort {
     session: AwsSession,
     private readonly log: Log,
     private readonly appEnv: Readonly<Record<string, string | undefined>>,
+    private readonly hideOutputs: readonly string[],
   ) {
     const { BaseCredentials, Toolkit } = lib;
     const ioHost: IIoHost = {
       notify: async (message) => {
+        // The toolkit prints a deployed stack's outputs: secret ones are masked before that line.
+        if (message.code === 'CDK_TOOLKIT_I5900') this.maskOutputs(message.data);
         this.listener?.(message);
         this.render(message);
       },
@@ -259,6 +269,13 @@ export class CdkToolkit implements CdkPort {
     } finally {
       this.listener = undefined;
     }
+  }
+
+  private maskOutputs(data: unknown): void {
+    const outputs = (data as { outputs?: unknown } | undefined)?.outputs;
+    if (typeof outputs !== 'object' || outputs === null) return;
+    const list = Object.entries(outputs).map(([key, value]) => ({ stack: '', key, value: String(value) }));
+    for (const value of valuesToMask(list, this.hideOutputs)) this.log.mask(value);
   }
 
   private render(message: IoMessage<unknown>): void {

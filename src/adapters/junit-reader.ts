@@ -1,5 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { constants } from 'node:fs';
+import { open, realpath } from 'node:fs/promises';
+import { isAbsolute, relative, sep } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { glob } from 'tinyglobby';
 import type { TestFailure, TestSummary } from '../domain/report.js';
@@ -7,6 +8,11 @@ import { messageOf } from '../errors.js';
 import type { TestReportReader } from '../ports.js';
 
 type Node = Record<string, unknown>;
+
+/** Largest JUnit file read; a bigger one is reported, not read. */
+export const MAX_REPORT_BYTES = 5 * 1024 * 1024;
+/** Most JUnit XML read in one run, all files together. */
+export const MAX_TOTAL_REPORT_BYTES = 20 * 1024 * 1024;
 
 const parser = () =>
   new XMLParser({
@@ -20,26 +26,55 @@ const parser = () =>
     parseTagValue: false,
   });
 
+/** Size caps of the JUnit reader. */
+export interface JUnitReaderOptions {
+  /** @default MAX_REPORT_BYTES */
+  readonly maxFileBytes?: number;
+  /** @default MAX_TOTAL_REPORT_BYTES */
+  readonly maxTotalBytes?: number;
+}
+
 /** Reads JUnit XML files (any of the common dialects: testsuites/testsuite/testcase). */
 export class JUnitReader implements TestReportReader {
+  private readonly maxFileBytes: number;
+  private readonly maxTotalBytes: number;
+
+  constructor(options: JUnitReaderOptions = {}) {
+    this.maxFileBytes = options.maxFileBytes ?? MAX_REPORT_BYTES;
+    this.maxTotalBytes = options.maxTotalBytes ?? MAX_TOTAL_REPORT_BYTES;
+  }
+
   async read(pattern: string, root: string): Promise<TestSummary> {
-    const files = (await glob(pattern, { cwd: root, absolute: true, onlyFiles: true })).sort();
+    // PR code writes the reports: a symlink (file or folder) must not make prenv read, with its own
+    // identity, a file outside the workspace.
+    const files = (
+      await glob(pattern, { cwd: root, absolute: true, onlyFiles: true, followSymbolicLinks: false })
+    ).sort();
     if (files.length === 0) return empty(`no JUnit file matched test-report "${pattern}"`);
+    const realRoot = await realpath(root);
     const totals = { total: 0, passed: 0, failed: 0, skipped: 0 };
     const failures: TestFailure[] = [];
     // A broken file does not hide the results of the others: its problem is reported beside them.
     const problems: string[] = [];
+    let budget = this.maxTotalBytes;
     for (const file of files) {
+      const name = relative(root, file);
       let document: Node;
       try {
-        document = parser().parse(await readFile(file, 'utf8'), true) as Node;
+        const text = await readReport(file, realRoot, { maxFileBytes: this.maxFileBytes, budget });
+        budget -= Buffer.byteLength(text);
+        document = parser().parse(text, true) as Node;
       } catch (error) {
-        problems.push(`${relative(root, file)} is not valid JUnit XML: ${messageOf(error)}`);
+        problems.push(
+          error instanceof ReportRefused
+            ? `${name} ${error.message}`
+            : `${name} is not valid JUnit XML: ${messageOf(error)}`,
+        );
         continue;
       }
       const cases = [...testcases(document)];
       if (cases.length === 0 && !('testsuites' in document) && !('testsuite' in document)) {
-        problems.push(`${relative(root, file)} is not a JUnit report (no testsuites or testsuite element)`);
+        problems.push(`${name} is not a JUnit report (no testsuites or testsuite element)`);
         continue;
       }
       for (const { suite, testcase } of cases) {
@@ -56,6 +91,47 @@ export class JUnitReader implements TestReportReader {
       }
     }
     return { ...totals, failures, ...(problems.length === 0 ? {} : { problem: problems.join('; ') }) };
+  }
+}
+
+class ReportRefused extends Error {}
+
+/**
+ * Reads one report: never through a symlink (O_NOFOLLOW), only when its real path is inside the
+ * workspace, and only when it fits the per-file and the remaining total size.
+ */
+async function readReport(
+  file: string,
+  realRoot: string,
+  caps: { maxFileBytes: number; budget: number },
+): Promise<string> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ELOOP' || code === 'EMLINK') throw new ReportRefused('is a symbolic link: not read');
+    throw error;
+  }
+  try {
+    const real = relative(realRoot, await realpath(file));
+    if (real === '..' || real.startsWith(`..${sep}`) || isAbsolute(real)) {
+      throw new ReportRefused('is outside the workspace (through a symbolic link): not read');
+    }
+    const { size } = await handle.stat();
+    if (size > caps.maxFileBytes) {
+      throw new ReportRefused(
+        `is ${size} bytes, more than the ${caps.maxFileBytes} one report may have: not read`,
+      );
+    }
+    if (size > caps.budget) {
+      throw new ReportRefused('would pass the size all reports together may have: not read');
+    }
+    const buffer = Buffer.alloc(size);
+    const { bytesRead } = await handle.read(buffer, 0, size, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
   }
 }
 

@@ -14,6 +14,11 @@ export interface OctokitGitHubOptions {
   /** owner/repo */
   readonly repository: string;
   readonly log: Log;
+  /**
+   * Login of the token's identity: only a comment by this author is the sticky one.
+   * @default 'github-actions[bot]'
+   */
+  readonly commentAuthor?: string;
   /** Retries after 5xx and rate limits. @default 4 */
   readonly retries?: number;
   /**
@@ -37,9 +42,11 @@ export class OctokitGitHub implements GitHubPort {
   private readonly owner: string;
   private readonly repo: string;
   private readonly commentIds = new Map<string, number>();
+  private readonly commentAuthor: string;
 
   constructor(options: OctokitGitHubOptions) {
     const [owner = '', repo = ''] = options.repository.split('/');
+    this.commentAuthor = (options.commentAuthor ?? 'github-actions[bot]').toLowerCase();
     this.owner = owner;
     this.repo = repo;
     const retries = options.retries ?? 4;
@@ -110,6 +117,8 @@ export class OctokitGitHub implements GitHubPort {
         merged: data.merged === true,
         headSha: data.head.sha,
         labels: data.labels.map((label) => label.name),
+        // null once the fork is deleted: an unknown head counts as a fork.
+        headRepository: data.head.repo?.full_name ?? '',
       };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
@@ -130,8 +139,11 @@ export class OctokitGitHub implements GitHubPort {
         this.commentIds.set(marker, data.id);
         return data.html_url;
       } catch (error) {
-        if (statusOf(error) !== 404) throw error;
-        // Deleted by someone: post it again below.
+        const status = statusOf(error);
+        // Deleted by someone (404), or GitHub refuses the edit (403, 422): post a new one below,
+        // rather than nothing. Anything else (5xx after retries, 401) is GitHub's problem, not the comment's.
+        if (status !== 404 && status !== 403 && status !== 422) throw error;
+        this.commentIds.delete(marker);
       }
     }
     return this.createComment(pullRequest, marker, body);
@@ -152,6 +164,8 @@ export class OctokitGitHub implements GitHubPort {
       production_environment: false,
       auto_merge: false,
       required_contexts: [],
+      // What marks the deployment as prenv's: the post step, destroy and cleanup touch no other.
+      payload: { prenv: { environment: request.environment } },
     });
     if (!('id' in data))
       throw new Error(`GitHub did not create the deployment: ${data.message ?? 'no reason given'}`);
@@ -181,7 +195,10 @@ export class OctokitGitHub implements GitHubPort {
       environment,
       per_page: 100,
     });
-    return deployments.map((deployment) => deployment.id);
+    // Only deployments prenv created (its payload marker): never another workflow's, production included.
+    return deployments
+      .filter((deployment) => isPrenvDeployment(deployment.payload, environment))
+      .map((deployment) => deployment.id);
   }
 
   /** Looks through every page of comments for the marker. */
@@ -193,7 +210,12 @@ export class OctokitGitHub implements GitHubPort {
       per_page: 100,
     });
     for await (const page of iterator) {
-      const found = page.data.find((comment) => comment.body?.startsWith(marker));
+      // Anyone can post a comment that starts with the marker: only the token's own counts.
+      const found = page.data.find(
+        (comment) =>
+          comment.body?.startsWith(marker) === true &&
+          comment.user?.login.toLowerCase() === this.commentAuthor,
+      );
       if (found !== undefined) {
         this.commentIds.set(marker, found.id);
         return found.id;
@@ -237,6 +259,20 @@ export class OctokitGitHub implements GitHubPort {
       return create();
     }
   }
+}
+
+/** True when a deployment's payload carries prenv's marker for this environment. */
+export function isPrenvDeployment(payload: unknown, environment: string): boolean {
+  let value = payload;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return false;
+    }
+  }
+  const marker = (value as { prenv?: { environment?: unknown } } | null | undefined)?.prenv;
+  return marker?.environment === environment;
 }
 
 /** The HTTP status of an Octokit error, if it has one. */

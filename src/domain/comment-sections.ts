@@ -238,7 +238,7 @@ export function outputs(report: EnvironmentReport, limits: Limits): Section {
   const rows = all.slice(0, limits.outputs).map((o) => {
     const cells = [
       codeCell(truncate(o.key, limits.text)),
-      codeCell(truncate(withoutUserinfo(o.value), limits.text)),
+      o.hidden === true ? '*hidden*' : codeCell(truncate(withoutUserinfo(o.value), limits.text)),
     ];
     return oneStack ? cells : [...cells, codeCell(truncate(o.stack, limits.text))];
   });

@@ -1,4 +1,5 @@
 import { OutputsError } from '../errors.js';
+import { isUnsafeVariable } from './env-names.js';
 import { pickUrl, withoutUserinfo } from './environment-url.js';
 import type { StackOutput } from './report.js';
 
@@ -8,8 +9,10 @@ export interface ArrangedOutputs {
   readonly byStack: Record<string, Record<string, string>>;
   /** OutputKey → value, without CDK's ExportsOutput* keys (the `outputs` action output). */
   readonly flat: Record<string, string>;
-  /** SCREAMING_SNAKE_CASE name → value, for the e2e command. */
+  /** SCREAMING_SNAKE_CASE name → value, for the e2e command; never a name isUnsafeVariable refuses. */
   readonly variables: Record<string, string>;
+  /** Outputs whose variable name would be unsafe: in the PRENV_OUTPUTS file only. */
+  readonly refused: readonly (StackOutput & { readonly variable: string })[];
   /** The environment's URL (see ./environment-url.ts), without credentials. */
   readonly url?: string;
   /** The OutputKey the URL comes from. */
@@ -39,6 +42,7 @@ export function arrangeOutputs(outputs: readonly StackOutput[], urlOutput?: stri
   const byStack: Record<string, Record<string, string>> = {};
   const flat: Record<string, string> = {};
   const variables: Record<string, string> = {};
+  const refused: (StackOutput & { variable: string })[] = [];
   const origin = new Map<string, StackOutput>();
   for (const output of outputs) {
     byStack[output.stack] ??= {};
@@ -54,13 +58,15 @@ export function arrangeOutputs(outputs: readonly StackOutput[], urlOutput?: stri
     }
     origin.set(variable, output);
     flat[output.key] = output.value;
-    variables[variable] = output.value;
+    if (isUnsafeVariable(variable)) refused.push({ ...output, variable });
+    else variables[variable] = output.value;
   }
   const url = pickUrl(outputs, urlOutput);
   return {
     byStack,
     flat,
     variables,
+    refused,
     ...(url === undefined ? {} : { url: withoutUserinfo(url.value), urlOutput: url.key }),
   };
 }

@@ -1,4 +1,5 @@
 /** The tags that make a stack prenv's, and the one rule that decides what prenv may touch. */
+import { environmentName, stacksOutsidePrefix } from './naming.js';
 
 export const TAG = {
   managedBy: 'prenv:managed-by',
@@ -36,14 +37,62 @@ export function ownerOf(tags: Tags, repository: string, pullRequest: number): Ow
   return { kind: 'this-pr' };
 }
 
-/** True when the stack is managed by prenv for this repository (cleanup's candidate rule). */
+/** True when the stack's tags say it is prenv's for this repository. Tags alone: deletes use mayDelete. */
 export function ownedByRepository(tags: Tags, repository: string): boolean {
   return tags[TAG.managedBy] === MANAGED_BY && tags[TAG.repository] === repository;
 }
 
-/** True when the stack belongs to this repository's PR (destroy's rule). */
+/** True when the stack's tags say it is this repository's PR's. Tags alone: deletes use mayDelete. */
 export function ownedByPullRequest(tags: Tags, repository: string, pullRequest: number): boolean {
   return ownerOf(tags, repository, pullRequest).kind === 'this-pr';
+}
+
+/**
+ * What a delete is for: destroy names one PR and its environment; cleanup, any PR of this
+ * repository, whose environment the environment-name template gives.
+ */
+export type DeleteScope =
+  | { readonly repository: string; readonly pullRequest: number; readonly environment: string }
+  | { readonly repository: string; readonly template: string };
+
+/**
+ * The ownership rule for deletes (DESIGN.md "Ownership"). Tags alone prove nothing: PR code holds
+ * sandbox credentials and can tag any stack as prenv's. So the stack's name must also start with
+ * the prefix of the environment its tags claim, and that environment must be the one the
+ * template gives for the tagged PR (destroy: that PR must be its own).
+ */
+export function mayDelete(stack: { name: string; tags: Tags }, scope: DeleteScope): boolean {
+  const { tags } = stack;
+  if (tags[TAG.managedBy] !== MANAGED_BY || tags[TAG.repository] !== scope.repository) return false;
+  const pullRequest = canonicalNumber(tags[TAG.pullRequest]);
+  if (pullRequest === undefined) return false;
+  const environment =
+    'template' in scope
+      ? expectedEnvironment(scope.template, pullRequest, scope.repository)
+      : pullRequest === scope.pullRequest
+        ? scope.environment
+        : undefined;
+  return (
+    environment !== undefined &&
+    tags[TAG.environment] === environment &&
+    stacksOutsidePrefix(environment, [stack.name]).length === 0
+  );
+}
+
+/** A PR number written as prenv writes it (`42`, never `042` or ` 42`), else undefined. */
+function canonicalNumber(value: string | undefined): number | undefined {
+  if (value === undefined || !/^[1-9]\d*$/.test(value)) return undefined;
+  const number = Number(value);
+  return Number.isSafeInteger(number) ? number : undefined;
+}
+
+/** The environment name the template gives for a PR, or undefined when it gives none valid. */
+function expectedEnvironment(template: string, number: number, repository: string): string | undefined {
+  try {
+    return environmentName(template, { number, repository });
+  } catch {
+    return undefined;
+  }
 }
 
 /** Describes an owner for an error message. */

@@ -7,6 +7,13 @@ export type Plan =
   | { readonly kind: 'deploy'; readonly pullRequest: number; readonly sha: string }
   | { readonly kind: 'destroy'; readonly pullRequest: number }
   | { readonly kind: 'cleanup' }
+  | {
+      readonly kind: 'report';
+      readonly pullRequest: number;
+      readonly sha: string;
+      /** What the event says the first job did; undefined when the event does not say (the file does). */
+      readonly operation?: 'deploy' | 'destroy';
+    }
   | { readonly kind: 'skip'; readonly reason: string };
 
 const DEPLOY_ACTIONS = ['opened', 'synchronize', 'reopened'];
@@ -34,6 +41,8 @@ export function planRun(mode: Mode, event: GitHubEvent, pullRequestInput?: numbe
       return { kind: 'destroy', pullRequest: number };
     case 'cleanup':
       return { kind: 'cleanup' };
+    case 'report':
+      return reportPlan(event, number, pullRequestInput);
     case 'auto':
       if (pr !== undefined && pullRequestInput !== undefined && pullRequestInput !== pr.number) {
         throw new PlanError(
@@ -82,6 +91,29 @@ export function withApproval(plan: Plan, mode: Mode, event: GitHubEvent, approve
     pr !== undefined &&
     pr.headRepository === event.repository;
   return approves ? { kind: 'deploy', pullRequest: pr.number, sha: pr.headSha } : plan;
+}
+
+/** mode report: which PR to report on comes from the event (or the pull-request input), never the file. */
+function reportPlan(event: GitHubEvent, number: number | undefined, pullRequestInput?: number): Plan {
+  const pr = event.pullRequest;
+  if (number === undefined) throw new PlanError(needsPullRequest('report', event));
+  if (pr === undefined || !PR_EVENTS.includes(event.name)) {
+    return { kind: 'report', pullRequest: number, sha: event.sha };
+  }
+  if (pullRequestInput !== undefined && pullRequestInput !== pr.number) {
+    throw new PlanError(
+      `pull-request is ${pullRequestInput} but this ${event.name} event is for pull request #${pr.number}: ` +
+        "mode report posts for the event's pull request. Remove the pull-request input.",
+    );
+  }
+  const auto = autoPlan(event, number);
+  if (auto.kind === 'skip') return auto;
+  return {
+    kind: 'report',
+    pullRequest: number,
+    sha: pr.headSha,
+    operation: auto.kind === 'destroy' ? 'destroy' : 'deploy',
+  };
 }
 
 function needsPullRequest(mode: string, event: GitHubEvent): string {

@@ -23,6 +23,8 @@ export interface StackOutput {
   readonly stack: string;
   readonly key: string;
   readonly value: string;
+  /** A secret (or hide-outputs names it): reports show it as hidden, with no value. */
+  readonly hidden?: boolean;
 }
 
 /** What happened to one stack in this run. */

@@ -1,5 +1,5 @@
 import { markerFor, renderComment } from '../domain/comment.js';
-import { isoSeconds, ownedByRepository } from '../domain/ownership.js';
+import { isoSeconds, mayDelete } from '../domain/ownership.js';
 import type { CleanupReport, EnvironmentReport, SweptEnvironment } from '../domain/report.js';
 import { describeRetained, retainedResources } from '../domain/retained.js';
 import { groupByEnvironment, staleReasons } from '../domain/staleness.js';
@@ -12,6 +12,8 @@ import { mapLimit } from './map-limit.js';
 /** What the sweep needs. */
 export interface CleanupRequest {
   readonly repository: string;
+  /** The environment-name template: a stack is swept only if tagged and named as it says. @default pr-{number} */
+  readonly environmentName?: string;
   readonly dryRun: boolean;
   /** Whether to update the swept PRs' comments. */
   readonly comment: boolean;
@@ -33,8 +35,8 @@ export interface CleanupPorts {
 
 /**
  * Finds this repository's environments whose PR is closed or whose TTL passed, and deletes them
- * (or, in a dry run, says what it would delete). Nothing without prenv's tags for this repository
- * is ever a candidate, whatever its name.
+ * (or, in a dry run, says what it would delete). Nothing without prenv's tags for this repository,
+ * and no stack outside the prefix of the environment its tags claim, is ever a candidate (mayDelete).
  */
 export async function cleanup(
   request: CleanupRequest,
@@ -42,20 +44,21 @@ export async function cleanup(
 ): Promise<{ report: CleanupReport; failure?: string }> {
   const { log, clock } = ports;
   const now = clock.now();
+  const scope = { repository: request.repository, template: request.environmentName ?? 'pr-{number}' };
   // A nested stack carries its parent's tags, but belongs to the parent: deleting the parent deletes it.
   const owned = (await ports.stacks.list()).filter(
-    (stack) => stack.parentId === undefined && ownedByRepository(stack.tags, request.repository),
+    (stack) => stack.parentId === undefined && mayDelete(stack, scope),
   );
   const environments = groupByEnvironment(owned);
   log.info(
     `${owned.length} stack(s) in ${environments.length} environment(s) belong to ${request.repository}`,
   );
 
-  const prOpen = await pullRequestStates(environments, ports);
+  const pulls = await pullRequestStates(environments, ports);
   const stale = environments
     .map((environment) => ({
       environment,
-      reasons: staleReasons(environment, prOpen.get(environment.pullRequest ?? 0), now),
+      reasons: staleReasons(environment, pulls.get(environment.pullRequest ?? 0)?.open, now),
     }))
     .filter(({ reasons }) => reasons.length > 0);
   const kept = environments.length - stale.length;
@@ -101,7 +104,11 @@ export async function cleanup(
         const deletion = await deleteStacks(ports.stacks, environment.stacks, log, ports.buckets);
         const failed = deletion.stacks.some((stack) => stack.outcome === 'left-behind');
         const forced = deletion.stacks.some((stack) => stack.outcome === 'force-deleted');
-        await announce(environment.environment, environment.pullRequest, deletion, createdAt, request, ports);
+        // Only a number GitHub returned as a pull request is told: a tag can name any issue.
+        const pullRequest = pulls.get(environment.pullRequest ?? 0)?.exists
+          ? environment.pullRequest
+          : undefined;
+        await announce(environment.environment, pullRequest, deletion, createdAt, request, ports);
         return {
           ...base,
           stacks: deletion.stacks,
@@ -171,15 +178,21 @@ function isInProgress(stack: { status: string }): boolean {
   return stack.status.endsWith('_IN_PROGRESS') && stack.status !== 'REVIEW_IN_PROGRESS';
 }
 
+/** What GitHub said about a PR number: open (undefined: unknown), and whether it is a pull request at all. */
+interface PullRequestLookup {
+  readonly open: boolean | undefined;
+  readonly exists: boolean;
+}
+
 /** Asks GitHub once per distinct PR number whether it is open; a PR that does not exist counts as closed. */
 async function pullRequestStates(
   environments: readonly { pullRequest?: number }[],
   ports: CleanupPorts,
-): Promise<Map<number, boolean | undefined>> {
+): Promise<Map<number, PullRequestLookup>> {
   const numbers = [...new Set(environments.map((environment) => environment.pullRequest ?? 0))].filter(
     (n) => n > 0,
   );
-  const states = new Map<number, boolean | undefined>();
+  const states = new Map<number, PullRequestLookup>();
   if (ports.github === undefined) {
     if (numbers.length > 0)
       ports.log.warning('No github-token: cleanup can only judge environments by their TTL.');
@@ -189,12 +202,12 @@ async function pullRequestStates(
   await mapLimit(numbers, 8, async (number) => {
     try {
       const pr = await github.pullRequest(number);
-      states.set(number, pr?.state === 'open');
+      states.set(number, { open: pr?.state === 'open', exists: pr !== undefined });
     } catch (error) {
       ports.log.warning(
         `Could not read PR #${number}; judging its environment by TTL only: ${messageOf(error)}`,
       );
-      states.set(number, undefined);
+      states.set(number, { open: undefined, exists: false });
     }
   });
   return states;

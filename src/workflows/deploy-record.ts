@@ -1,3 +1,4 @@
+import { concealOutputs } from '../domain/hidden-outputs.js';
 import type { InfraChanges } from '../domain/infra-diff.js';
 import type { ArrangedOutputs } from '../domain/outputs.js';
 import { isoSeconds } from '../domain/ownership.js';
@@ -72,9 +73,12 @@ export class DeployRecord {
     this.stacks.set(report.name, report);
   }
 
-  /** The environment's report, with this run's stacks and timings. */
+  /** The environment's report, with this run's stacks and timings; hidden outputs show no value. */
   report(fields: Omit<EnvironmentReport, ReportBase | 'updatedAt'>): EnvironmentReport {
     const { request } = this;
+    const { url, outputs, ...rest } = fields;
+    const shown = outputs === undefined ? undefined : concealOutputs(outputs, request.inputs.hideOutputs);
+    const shownUrl = url === undefined ? undefined : this.visibleUrl(url);
     return {
       environment: request.environment,
       repository: request.repository,
@@ -84,10 +88,21 @@ export class DeployRecord {
       ...(request.repositoryUrl === undefined ? {} : { repositoryUrl: request.repositoryUrl }),
       ...(this.changes === undefined ? {} : { changes: this.changes }),
       ...(this.blocked === undefined ? {} : { blocked: this.blocked }),
-      ...fields,
-      ...(this.notes.length === 0 ? {} : { notes: [...this.notes, ...(fields.notes ?? [])] }),
+      ...rest,
+      ...(this.notes.length === 0 ? {} : { notes: [...this.notes, ...(rest.notes ?? [])] }),
+      ...(shown === undefined ? {} : { outputs: shown }),
+      ...(shownUrl === undefined ? {} : { url: shownUrl }),
       updatedAt: isoSeconds(this.clock.now()),
     };
+  }
+
+  /** The URL, unless it is the value of a hidden output (then it is a secret, not a link). */
+  visibleUrl(url: string): string | undefined {
+    const outputs = this.outputs ?? [];
+    const hidden = concealOutputs(outputs, this.request.inputs.hideOutputs);
+    return hidden.some((output, index) => output.hidden === true && outputs[index]?.value === url)
+      ? undefined
+      : url;
   }
 
   /** Tells the post step how far the deploy got. */

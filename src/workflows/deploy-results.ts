@@ -1,9 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isWithheld } from '../domain/env-names.js';
 import { userinfoSecrets } from '../domain/environment-url.js';
+import { valuesToMask } from '../domain/hidden-outputs.js';
 import { type ArrangedOutputs, arrangeOutputs } from '../domain/outputs.js';
 import type { StackOutput, TestSummary } from '../domain/report.js';
-import type { Log, StackInfo } from '../ports.js';
+import type { StackInfo } from '../ports.js';
 import { credentialVariables } from './credentials.js';
 import type { DeployRecord } from './deploy-record.js';
 import type { DeployPorts, DeployRequest } from './deploy-types.js';
@@ -35,6 +37,8 @@ export async function collectOutputs(
     const stackReport = record.stacks.get(stack.name);
     if (stackReport !== undefined) record.setStack({ ...stackReport, status: stack.status });
   }
+  // Secrets are masked before anything (a warning, the outputs action output) could print them.
+  for (const value of valuesToMask(outputs, request.inputs.hideOutputs)) ports.log.mask(value);
   record.outputs = outputs;
   // Credentials embedded in an output URL never reach the log; the comment and url drop them.
   for (const output of outputs) for (const secret of userinfoSecrets(output.value)) ports.log.mask(secret);
@@ -43,6 +47,12 @@ export async function collectOutputs(
   if (urlOutput !== undefined && arranged.urlOutput === undefined) {
     ports.log.warning(
       `url-output is ${urlOutput}, but no stack has an output of that key: the environment has no URL.`,
+    );
+  }
+  for (const output of arranged.refused) {
+    ports.log.warning(
+      `Output ${output.key} of ${output.stack} is not passed to the e2e command as ${output.variable}: ` +
+        'that name would change how programs start or behave. It is still in the PRENV_OUTPUTS file.',
     );
   }
   const outputsFile = join(request.tempDir, `prenv-${request.environment}-outputs.json`);
@@ -64,7 +74,7 @@ export async function runE2e(
       command: inputs.testCommand,
       cwd: inputs.testWorkingDirectory,
       timeoutMinutes: inputs.testTimeoutMinutes,
-      env: testEnvironment(request, results.arranged.variables, results.outputsFile, ports.log),
+      env: testEnvironment(request, results.arranged.variables, results.outputsFile),
       ...(inputs.testReport === undefined ? {} : { report: inputs.testReport }),
       workspace: request.workspace,
     },
@@ -72,28 +82,19 @@ export async function runE2e(
   );
 }
 
-const RESERVED = /^(PATH|HOME|SHELL|USER|PWD|NODE_OPTIONS|(AWS|PRENV|GITHUB|RUNNER|ACTIONS|INPUT)_.*)$/;
-/** What PR code never gets: the action's inputs (the GitHub token) and the means to mint OIDC tokens. */
-export const WITHHELD = /^(INPUT_.*|ACTIONS_ID_TOKEN_REQUEST_(URL|TOKEN)|ACTIONS_RUNTIME_TOKEN)$/;
-
-/** The e2e command's environment: the step's, then the outputs, then prenv's own and the credentials. */
+/** The e2e command's environment: the step's, then the safe outputs, then prenv's own and the credentials. */
 function testEnvironment(
   request: DeployRequest,
   variables: Readonly<Record<string, string>>,
   outputsFile: string,
-  log: Log,
 ): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(request.stepEnv)) {
-    if (value !== undefined && !WITHHELD.test(key)) env[key] = value;
-  }
-  for (const [key, value] of Object.entries(variables)) {
-    if (RESERVED.test(key))
-      log.warning(`Output ${key} is not passed to the e2e command: that name is reserved`);
-    else env[key] = value;
+    if (value !== undefined && !isWithheld(key)) env[key] = value;
   }
   return {
     ...env,
+    ...variables,
     ...credentialVariables(request.session),
     PRENV_NAME: request.environment,
     PRENV_OUTPUTS: outputsFile,

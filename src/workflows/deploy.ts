@@ -3,6 +3,7 @@ import type { ArrangedOutputs } from '../domain/outputs.js';
 import { TAG } from '../domain/ownership.js';
 import type { TestSummary } from '../domain/report.js';
 import { BlockedError, DeployError, messageOf, PrenvError } from '../errors.js';
+import type { PullRequestState } from '../ports.js';
 import { applyChanges } from './deploy-apply.js';
 import { type DeployPlan, planDeploy } from './deploy-inspect.js';
 import { DeployRecord } from './deploy-record.js';
@@ -12,14 +13,15 @@ import { synthesize } from './deploy-synth.js';
 import type { DeployOutcome, DeployPorts, DeployRequest } from './deploy-types.js';
 import { testResult } from './tests.js';
 
-export { WITHHELD } from './deploy-results.js';
 export type { DeployOutcome, DeployPorts, DeployRequest } from './deploy-types.js';
 
 /** Synthesizes, deploys what changed, runs the e2e suite and reports. */
 export async function deploy(request: DeployRequest, ports: DeployPorts): Promise<DeployOutcome> {
   const record = new DeployRecord(request, ports.clock, ports.step);
-  const closed = await closedBeforeStart(request, ports);
-  if (closed !== undefined) return skip(closed, record, ports);
+  const pr = await readPullRequest(request, ports);
+  const fork = forkOf(pr, request);
+  if (fork !== undefined) return refuse(fork, record, ports);
+  if (pr?.state === 'closed') return skip(closedMessage(request), record, ports);
 
   record.saveProgress([]);
   // Progress updates go to GitHub in the background; the final report is awaited.
@@ -67,16 +69,41 @@ async function synthesizeAndApply(
   }
 }
 
-/** Why nothing should be deployed: the PR was closed before this (queued) run started. */
-async function closedBeforeStart(request: DeployRequest, ports: DeployPorts): Promise<string | undefined> {
-  const pr = await ports.github?.pullRequest(request.pullRequest).catch((error: unknown) => {
+/** The PR as GitHub has it now (undefined without a token, or when GitHub cannot say). */
+async function readPullRequest(
+  request: DeployRequest,
+  ports: DeployPorts,
+): Promise<PullRequestState | undefined> {
+  return ports.github?.pullRequest(request.pullRequest).catch((error: unknown) => {
     ports.log.warning(
       `Could not check whether PR #${request.pullRequest} is still open: ${messageOf(error)}`,
     );
     return undefined;
   });
-  if (pr?.state !== 'closed') return undefined;
+}
+
+/** Why nothing should be deployed: the PR was closed before this (queued) run started. */
+function closedMessage(request: DeployRequest): string {
   return `PR #${request.pullRequest} was closed before this deploy started; nothing was deployed (the closed event destroys the environment).`;
+}
+
+/**
+ * Why a PR must not be deployed: its head is a fork. The event's own fork guard only sees
+ * pull_request events; a workflow_dispatch with pull-request reaches here.
+ */
+function forkOf(pr: PullRequestState | undefined, request: DeployRequest): string | undefined {
+  if (pr === undefined || pr.headRepository.toLowerCase() === request.repository.toLowerCase())
+    return undefined;
+  return (
+    `PR #${pr.number} comes from ${pr.headRepository === '' ? 'a fork that no longer exists' : `the fork ${pr.headRepository}`}: ` +
+    "prenv does not deploy a fork's code with the sandbox's credentials. Nothing was deployed."
+  );
+}
+
+function refuse(reason: string, record: DeployRecord, ports: DeployPorts): DeployOutcome {
+  ports.log.error(reason);
+  record.setOutputs(undefined, 'skipped');
+  return { report: record.report({ state: 'deploy-failed', failure: { reason } }), failure: reason };
 }
 
 function skip(message: string, record: DeployRecord, ports: DeployPorts): DeployOutcome {
@@ -136,7 +163,7 @@ async function succeed(
     'success',
     result === 'failed' ? 'Deployed; e2e tests failed' : 'Deployed',
     // GitHub takes an http(s) URL only; an output such as an ECR repository URL would fail the status.
-    arranged.url !== undefined && safeHref(arranged.url) !== undefined ? arranged.url : undefined,
+    outcome.url !== undefined && safeHref(outcome.url) !== undefined ? outcome.url : undefined,
   );
   await ports.reporter.comment(outcome);
   if (result !== 'failed') return { report: outcome };

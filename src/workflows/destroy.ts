@@ -1,4 +1,4 @@
-import { isoSeconds, ownedByPullRequest, TAG } from '../domain/ownership.js';
+import { isoSeconds, mayDelete, TAG } from '../domain/ownership.js';
 import type { EnvironmentReport } from '../domain/report.js';
 import { describeRetained, retainedResources } from '../domain/retained.js';
 import { messageOf } from '../errors.js';
@@ -28,8 +28,8 @@ export interface DestroyPorts {
 }
 
 /**
- * Deletes every stack this PR owns, found by its tags and never by its name. Stacks already gone
- * are success: a second destroy is a no-op.
+ * Deletes every stack this PR owns: tagged as this PR's environment and named in its prefix
+ * (mayDelete). Stacks already gone are success: a second destroy is a no-op.
  */
 export async function destroy(
   request: DestroyRequest,
@@ -59,10 +59,7 @@ export async function destroy(
     return { report, failure: reason };
   }
   // A nested stack carries its parent's tags, but belongs to the parent: deleting the parent deletes it.
-  const owned = listed.filter(
-    (stack) =>
-      stack.parentId === undefined && ownedByPullRequest(stack.tags, request.repository, request.pullRequest),
-  );
+  const owned = listed.filter((stack) => stack.parentId === undefined && mayDelete(stack, request));
   log.info(
     owned.length === 0
       ? `No stack of ${request.repository} PR #${request.pullRequest} exists: nothing to delete.`

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type GitHubServer, startGitHubServer } from '../support/github-server.js';
-import { runAction } from '../support/run-action.js';
+import { runAction, TEST_TOKEN } from '../support/run-action.js';
 
 let github: GitHubServer;
 
@@ -58,5 +58,46 @@ describe('post step', () => {
     expect(run.summary).toContain('pr-42-data');
     // It never deletes anything: no AWS endpoint is even configured for it.
     expect(run.log).not.toMatch(/DeleteStack/);
+  });
+
+  it('ignores state that names another PR or environment, touching nothing', async () => {
+    github.addPull({ number: 7, state: 'open' });
+    const state = { phase: 'deploying', environment: 'production', pullRequest: 7, stacks: ['prod-db'] };
+
+    const run = await runAction({ github, entry: 'post', state: { 'prenv-run': JSON.stringify(state) } });
+
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.log).toContain('ignored the saved state');
+    expect(github.requests).toEqual([]);
+  });
+
+  it('marks only a deployment prenv created, and lists only stacks in the environment’s prefix', async () => {
+    const create = (body: unknown) =>
+      fetch(`${github.url}/repos/${github.repository}/deployments`, {
+        method: 'POST',
+        headers: { authorization: `token ${TEST_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then(async (response) => ((await response.json()) as { id: number }).id);
+    const ours = await create({
+      ref: 'main',
+      environment: 'pr-42',
+      payload: { prenv: { environment: 'pr-42' } },
+    });
+    const theirs = await create({ ref: 'main', environment: 'pr-42' });
+    const state = {
+      phase: 'deploying',
+      environment: 'pr-42',
+      pullRequest: 42,
+      stacks: ['pr-42-api', 'prod-db'],
+    };
+
+    const run = await runAction({ github, entry: 'post', state: { 'prenv-run': JSON.stringify(state) } });
+
+    expect(run.exitCode, run.log).toBe(0);
+    expect(github.deploymentStatuses(ours).map((status) => status.state)).toEqual(['error']);
+    expect(github.deploymentStatuses(theirs)).toEqual([]);
+    const body = github.comments(42)[0]?.body ?? '';
+    expect(body).toContain('pr-42-api');
+    expect(body).not.toContain('prod-db');
   });
 });

@@ -1,8 +1,8 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JUnitReader } from '../../src/adapters/junit-reader.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/junit/', import.meta.url));
@@ -140,5 +140,70 @@ describe('JUnitReader', () => {
     const summary = await reader.read('empty.xml', scratch);
 
     expect(summary).toEqual({ total: 0, passed: 0, failed: 0, skipped: 0, failures: [] });
+  });
+});
+
+describe('JUnitReader and reports PR code wrote', () => {
+  const REPORT = '<testsuite name="s"><testcase name="ok"/></testsuite>';
+  const SECRET =
+    '<testsuite name="outside"><testcase name="SECRET-FROM-OUTSIDE"><failure>x</failure></testcase></testsuite>';
+  let workspace: string;
+  let outside: string;
+
+  beforeEach(async () => {
+    workspace = await mkdtemp(join(tmpdir(), 'prenv-junit-ws-'));
+    outside = await mkdtemp(join(tmpdir(), 'prenv-junit-outside-'));
+    await mkdir(join(workspace, 'reports'));
+    await writeFile(join(workspace, 'reports', 'real.xml'), REPORT);
+    await writeFile(join(outside, 'secret.xml'), SECRET);
+  });
+  afterEach(async () => {
+    await Promise.all([
+      rm(workspace, { recursive: true, force: true }),
+      rm(outside, { recursive: true, force: true }),
+    ]);
+  });
+
+  it('does not follow a report that is a symlink to a file outside the workspace', async () => {
+    await symlink(join(outside, 'secret.xml'), join(workspace, 'reports', 'link.xml'));
+
+    const summary = await new JUnitReader().read('reports/*.xml', workspace);
+
+    expect(JSON.stringify(summary)).not.toContain('SECRET-FROM-OUTSIDE');
+    expect(summary).toMatchObject({ total: 1, passed: 1 });
+    if (summary.problem !== undefined) expect(summary.problem).toContain('reports/link.xml');
+  });
+
+  it('does not read through a symlinked folder that leads outside the workspace', async () => {
+    await symlink(outside, join(workspace, 'reports', 'linked-dir'));
+
+    const summary = await new JUnitReader().read('reports/**/*.xml', workspace);
+
+    expect(JSON.stringify(summary)).not.toContain('SECRET-FROM-OUTSIDE');
+    expect(summary).toMatchObject({ total: 1, passed: 1 });
+  });
+
+  it('refuses a report whose real path is outside the workspace even when named directly', async () => {
+    await symlink(outside, join(workspace, 'reports', 'linked-dir'));
+
+    const summary = await new JUnitReader().read('reports/linked-dir/secret.xml', workspace);
+
+    expect(JSON.stringify(summary)).not.toContain('SECRET-FROM-OUTSIDE');
+    expect(summary.total).toBe(0);
+  });
+
+  it('skips a file over the per-file cap, and files past the total cap, saying so', async () => {
+    await writeFile(join(workspace, 'reports', 'big.xml'), `${REPORT}${' '.repeat(2000)}`);
+    await writeFile(join(workspace, 'reports', 'zz-more.xml'), REPORT);
+    const reader = new JUnitReader({ maxFileBytes: 1000, maxTotalBytes: REPORT.length + 10 });
+
+    const summary = await reader.read('reports/*.xml', workspace);
+
+    expect(summary).toMatchObject({ total: 1, passed: 1 });
+    expect(summary.problem).toContain('reports/big.xml is');
+    expect(summary.problem).toContain('more than the 1000 one report may have');
+    expect(summary.problem).toContain(
+      'reports/zz-more.xml would pass the size all reports together may have',
+    );
   });
 });

@@ -64,6 +64,7 @@ describe('OctokitGitHub against the GitHub stand-in', () => {
         merged: false,
         headSha: pull.head.sha,
         labels: [],
+        headRepository: server.repository,
       });
     });
 
@@ -101,7 +102,11 @@ describe('OctokitGitHub against the GitHub stand-in', () => {
 
     it('finds its comment past the first 100 in a later run, and edits it', async () => {
       for (let i = 1; i <= 150; i += 1) {
-        server.addComment(42, i === 130 ? `${MARKER}\nDeploying` : `comment ${i}`, i % 2 ? 'mona' : 'hubot');
+        server.addComment(
+          42,
+          i === 130 ? `${MARKER}\nDeploying` : `comment ${i}`,
+          i === 130 ? 'github-actions[bot]' : i % 2 ? 'mona' : 'hubot',
+        );
       }
       const id = marked()[0]?.id;
 
@@ -121,6 +126,55 @@ describe('OctokitGitHub against the GitHub stand-in', () => {
       expect(server.comments(42)).toHaveLength(2);
       expect(server.comments(42)[0]?.body).toContain('Why is it ready?');
       expect(marked()).toHaveLength(1);
+    });
+
+    it('never edits a drive-by comment that starts with the marker: posts its own beside it', async () => {
+      const forged = server.addComment(
+        42,
+        `${MARKER}\n✅ pr-42 is ready: [open](https://evil.example/)`,
+        'mallory',
+      );
+
+      await github.upsertComment(42, MARKER, `${MARKER}\nDeploying`);
+      await github.upsertComment(42, MARKER, `${MARKER}\nReady`);
+
+      expect(server.comments(42).find((c) => c.id === forged.id)?.body).toBe(forged.body);
+      expect(requestsTo('PATCH', `/issues/comments/${forged.id}`)).toHaveLength(0);
+      const own = marked().filter((c) => c.user.login === 'github-actions[bot]');
+      expect(own.map((c) => c.body)).toEqual([`${MARKER}\nReady`]);
+    });
+
+    it('takes the comment-author login for an app token, and no other author’s comment', async () => {
+      server.addComment(42, `${MARKER}\nby the default token`, 'github-actions[bot]');
+      const own = server.addComment(42, `${MARKER}\nby the app`, 'prenv-app[bot]');
+      const app = new OctokitGitHub({
+        token: TOKEN,
+        apiUrl: server.url,
+        repository: server.repository,
+        log,
+        commentAuthor: 'prenv-app[bot]',
+        backoffUnitMs: 5,
+      });
+
+      await app.upsertComment(42, MARKER, `${MARKER}\nReady`);
+
+      expect(server.comments(42).find((c) => c.id === own.id)?.body).toBe(`${MARKER}\nReady`);
+      expect(server.comments(42)[0]?.body).toBe(`${MARKER}\nby the default token`);
+    });
+
+    it('posts a new comment when GitHub refuses the edit, instead of nothing', async () => {
+      await github.upsertComment(42, MARKER, `${MARKER}\nDeploying`);
+      const [first] = marked();
+      server.failNext(1, {
+        status: 403,
+        match: { method: 'PATCH', pathPrefix: `/repos/${server.repository}/issues/comments/` },
+      });
+
+      const url = await github.upsertComment(42, MARKER, `${MARKER}\nReady`);
+
+      expect(marked().map((c) => c.body)).toEqual([`${MARKER}\nDeploying`, `${MARKER}\nReady`]);
+      expect(url).toMatch(/#issuecomment-\d+$/);
+      expect(url).not.toContain(String(first?.id));
     });
 
     it('posts the comment again after someone deleted it', async () => {
@@ -214,6 +268,9 @@ describe('OctokitGitHub against the GitHub stand-in', () => {
 
       expect(second).not.toBe(first);
       expect(await github.deploymentIds('pr-42')).toEqual([second, first]);
+      expect(server.deployments().find((d) => d.id === second)?.payload).toEqual({
+        prenv: { environment: 'pr-42' },
+      });
       expect(await github.deploymentIds('pr-99')).toEqual([]);
       expect(server.deployments().find((d) => d.id === second)).toMatchObject({
         environment: 'pr-42',
@@ -228,6 +285,28 @@ describe('OctokitGitHub against the GitHub stand-in', () => {
       expect(statuses[0]).toMatchObject({ log_url: 'https://github.test/run/1', auto_inactive: true });
       expect(statuses[1]).toMatchObject({ environment_url: 'https://pr-42.example.test/' });
       expect(statuses[1]?.description).toHaveLength(140);
+    });
+
+    it('finds only deployments prenv created (its payload marker), never another one of the environment', async () => {
+      const ours = await github.createDeployment({
+        environment: 'pr-42',
+        ref: 'feature/x',
+        description: 'prenv',
+      });
+      // A later deployment of the same environment that someone else created, without the marker.
+      await fetch(`${server.url}/repos/${server.repository}/deployments`, {
+        method: 'POST',
+        headers: { authorization: `token ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ref: 'main', environment: 'pr-42' }),
+      });
+      await fetch(`${server.url}/repos/${server.repository}/deployments`, {
+        method: 'POST',
+        headers: { authorization: `token ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ref: 'main', environment: 'production' }),
+      });
+
+      expect(await github.deploymentIds('pr-42')).toEqual([ours]);
+      expect(await github.deploymentIds('production')).toEqual([]);
     });
 
     it('surfaces a missing deployments permission as an error with status 403, without retrying', async () => {

@@ -135,3 +135,43 @@ function slug(heading: string): string {
     .replace(/[^\p{L}\p{N}\s-]/gu, '')
     .replace(/\s/g, '-');
 }
+
+describe('README: Security model', () => {
+  interface Job {
+    readonly if?: string;
+    readonly permissions?: Record<string, string>;
+    readonly steps: Array<{ uses?: string; run?: string; if?: string; with?: Record<string, unknown> }>;
+  }
+  const section = readme.slice(readme.indexOf('## Security model'), readme.indexOf('## Inputs'));
+  const hardened = blocks('yaml')
+    .map((text) => parse(text) as { jobs?: Record<string, Job>; permissions?: unknown })
+    .find((flow) => flow.jobs?.report !== undefined);
+
+  it('says what PR code can reach, why, and what to set', () => {
+    for (const phrase of [
+      'sandbox credentials',
+      '/proc/<pid>/environ',
+      'dependency tree',
+      'persist-credentials: false',
+      'least permissions',
+      'pull_request_target',
+    ]) {
+      expect(section, phrase).toContain(phrase);
+    }
+  });
+
+  it('shows the hardened layout: no token where PR code runs, no PR code where the token is', () => {
+    const env = hardened?.jobs?.env as Job;
+    const report = hardened?.jobs?.report as Job;
+    expect(hardened?.permissions).toEqual({});
+    expect(env.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
+    expect(env.steps.find((step) => step.uses?.includes('prenv@'))?.with?.['github-token']).toBe('');
+    expect(env.steps.find((step) => step.uses?.startsWith('actions/checkout@'))?.with).toEqual({
+      'persist-credentials': false,
+    });
+    expect(report.if).toContain('always()');
+    expect(report.permissions).toEqual({ 'pull-requests': 'write', deployments: 'write' });
+    expect(report.steps.some((step) => step.uses?.startsWith('actions/checkout@') || step.run)).toBe(false);
+    expect(report.steps.find((step) => step.uses?.includes('prenv@'))?.with?.mode).toBe('report');
+  });
+});

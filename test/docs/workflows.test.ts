@@ -7,6 +7,7 @@ import { parseAction, REPOSITORY_ROOT } from '../../scripts/readme-tables.js';
 interface Step {
   readonly id?: string;
   readonly if?: string;
+  readonly 'continue-on-error'?: boolean;
   readonly uses?: string;
   readonly run?: string;
   readonly with?: Record<string, unknown>;
@@ -58,10 +59,15 @@ const PRENV_PERMISSIONS = {
 const FORK_GUARD = 'github.event.pull_request.head.repo.full_name == github.repository';
 
 describe('example workflows', () => {
-  it('there are the PR lifecycle, the cleanup and CI', () => {
-    expect(files.sort()).toEqual(['ci.yml', 'pr-environment.yml', 'prenv-cleanup.yml', 'release.yml']);
+  it('there are the PR lifecycle (simple and hardened), the cleanup, CI and the release', () => {
+    expect(files.sort()).toEqual([
+      'ci.yml',
+      'pr-environment-hardened.yml',
+      'pr-environment.yml',
+      'prenv-cleanup.yml',
+      'release.yml',
+    ]);
   });
-
   it('every `npm run` script and `bash` script they run exists', () => {
     const scripts = Object.keys(
       (JSON.parse(readFileSync(join(REPOSITORY_ROOT, 'package.json'), 'utf8')) as { scripts: object })
@@ -126,40 +132,74 @@ describe('example workflows', () => {
     });
   });
 
-  describe('destroy needs no workspace', () => {
-    const SKIPPED_ON_CLOSED = "github.event.action != 'closed'";
-    /** The steps that need the PR's code: its checkout, setup-node and the install. */
-    const prSteps = (steps: readonly Step[]) =>
-      steps.filter(
-        (step) =>
-          (step.uses?.startsWith('actions/checkout') && step.with?.ref === undefined) ||
-          step.uses?.startsWith('actions/setup-node') ||
-          /\bnpm (ci|install)\b/.test(step.run ?? ''),
-      );
-    const readmeExample = (): Workflow => {
-      const readme = readFileSync(join(REPOSITORY_ROOT, 'README.md'), 'utf8');
-      const block = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)]
-        .map((match) => match[1] ?? '')
-        .find((text) => text.includes('types: [opened, synchronize, reopened, closed]'));
-      if (block === undefined) throw new Error('README has no example PR workflow');
-      return parse(block) as Workflow;
-    };
+  describe('pr-environment-hardened.yml', () => {
+    const flow = workflow('pr-environment-hardened.yml');
+    const env = flow.jobs.env as Job;
+    const report = flow.jobs.report as Job;
+    const [deployStep] = actionSteps(flow).filter(({ job }) => job === env);
+    const [reportStep] = actionSteps(flow).filter(({ job }) => job === report);
 
-    it.each([
-      ['pr-environment.yml', () => workflow('pr-environment.yml')],
-      ["README's example", readmeExample],
-    ])('%s skips checkout, setup-node and npm ci on closed', (_, load) => {
-      const steps = Object.values(load().jobs).flatMap((job) => job.steps);
-      const needed = prSteps(steps);
-      expect(needed.length).toBeGreaterThanOrEqual(3);
-      for (const step of needed) expect(step.if, JSON.stringify(step)).toBe(SKIPPED_ON_CLOSED);
+    it('runs on the PR events, queued per PR, never cancelled halfway', () => {
+      const types = (flow.on.pull_request as { types: string[] }).types;
+      expect([...types].sort()).toEqual(['closed', 'opened', 'reopened', 'synchronize']);
+      expect(flow.concurrency?.group).toContain('github.event.pull_request.number');
+      expect(flow.concurrency?.['cancel-in-progress']).toBe(false);
     });
 
-    it('pr-environment.yml checks out only the base branch on closed, for `uses: ./`', () => {
-      const steps = Object.values(workflow('pr-environment.yml').jobs).flatMap((job) => job.steps);
-      const onClosed = steps.filter((step) => step.if === "github.event.action == 'closed'");
-      expect(onClosed).toHaveLength(1);
-      expect(String(onClosed[0]?.with?.ref)).toContain('github.event.pull_request.base.sha');
+    it('never runs beside the simple layout: each yields to the other on PRENV_HARDENED', () => {
+      expect(env.if).toContain("vars.PRENV_HARDENED == 'true'");
+      expect(workflow('pr-environment.yml').jobs.env?.if).toContain("vars.PRENV_HARDENED != 'true'");
+    });
+
+    it('the job that runs PR code holds no GitHub write token', () => {
+      expect(flow.permissions).toEqual({});
+      expect(env.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
+      expect(env.if).toContain(FORK_GUARD);
+      expect(deployStep?.step.with?.['github-token']).toBe('');
+      expect(deployStep?.step.with?.mode ?? 'auto').toBe('auto');
+      const checkout = env.steps.find((step) => step.uses?.startsWith('actions/checkout@'));
+      expect(checkout?.with?.['persist-credentials']).toBe(false);
+    });
+
+    it('uploads the report file prenv wrote, even when the step failed', () => {
+      const upload = env.steps.find((step) => step.uses?.startsWith('actions/upload-artifact@'));
+      expect(upload?.if).toContain('always()');
+      expect(upload?.with?.path).toBe(`\${{ steps.${deployStep?.step.id}.outputs.report-file }}`);
+    });
+
+    it('the report job runs always after it, with no PR code and no AWS, and posts the file', () => {
+      expect(report.needs).toBe('env');
+      expect(report.if).toContain('always()');
+      expect(report.permissions).toEqual({
+        contents: 'read',
+        'pull-requests': 'write',
+        deployments: 'write',
+      });
+      expect(report.steps.some((step) => step.run !== undefined)).toBe(false);
+      // Its only checkout is the action itself (action.yml and dist/) at the base commit.
+      for (const step of report.steps.filter((s) => s.uses?.startsWith('actions/checkout@'))) {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression, literally
+        expect(step.with?.ref).toBe('${{ github.event.pull_request.base.sha }}');
+        expect(String(step.with?.['sparse-checkout']).trim().split('\n').sort()).toEqual([
+          'action.yml',
+          'dist',
+        ]);
+        expect(step.with?.['persist-credentials']).toBe(false);
+      }
+      const download = report.steps.find((step) => step.uses?.startsWith('actions/download-artifact@'));
+      expect(download?.['continue-on-error']).toBe(true);
+      expect(reportStep?.step.with?.mode).toBe('report');
+      expect(reportStep?.step.with?.['report-file']).toBe(`${download?.with?.path}/prenv-report.json`);
+      expect(reportStep?.step.with).not.toHaveProperty('role-to-assume');
+    });
+
+    it('its commands are the simple layout’s, and exist', () => {
+      const pkg = JSON.parse(readFileSync(join(REPOSITORY_ROOT, 'sample-app/package.json'), 'utf8'));
+      expect(env.steps.filter((step) => step.run !== undefined).map((step) => step.run)).toEqual(['npm ci']);
+      expect(deployStep?.step.with?.['test-command']).toBe(
+        actionSteps(workflow('pr-environment.yml'))[0]?.step.with?.['test-command'],
+      );
+      expect(pkg.scripts).toHaveProperty('test:e2e');
     });
   });
 

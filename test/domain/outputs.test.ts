@@ -43,6 +43,7 @@ describe('arrangeOutputs', () => {
       },
       flat: { TableName: 'invoices', ApiUrl: 'https://api.example.com/prod/' },
       variables: { TABLE_NAME: 'invoices', API_URL: 'https://api.example.com/prod/' },
+      refused: [],
       url: 'https://api.example.com/prod/',
       urlOutput: 'ApiUrl',
     });
@@ -117,6 +118,6 @@ describe('arrangeOutputs', () => {
   });
 
   it('arranges no outputs as empty', () => {
-    expect(arrangeOutputs([])).toEqual({ byStack: {}, flat: {}, variables: {} });
+    expect(arrangeOutputs([])).toEqual({ byStack: {}, flat: {}, refused: [], variables: {} });
   });
 });

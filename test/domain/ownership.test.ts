@@ -4,6 +4,7 @@ import {
   isExpired,
   isoSeconds,
   MANAGED_BY,
+  mayDelete,
   ownedByPullRequest,
   ownedByRepository,
   ownerOf,
@@ -228,5 +229,67 @@ describe('ownership property: only tags decide, never names', () => {
       const { tags } = randomStack(next);
       if (ownedByPullRequest(tags, REPO, 42)) expect(ownedByRepository(tags, REPO)).toBe(true);
     }
+  });
+});
+
+describe('mayDelete: tags are claims, checked against the name and the template', () => {
+  const tagged = (pullRequest: string, environment = `pr-${pullRequest}`, repository = REPO): Tags => ({
+    ...ours(pullRequest, repository),
+    [TAG.environment]: environment,
+  });
+  const cleanup = { repository: REPO, template: 'pr-{number}' };
+  const destroy = { repository: REPO, pullRequest: 42, environment: 'pr-42' };
+
+  it('deletes a stack named in the prefix of the environment its tags claim', () => {
+    expect(mayDelete({ name: 'pr-42-api', tags: tagged('42') }, destroy)).toBe(true);
+    expect(mayDelete({ name: 'pr-42-api', tags: tagged('42') }, cleanup)).toBe(true);
+    expect(mayDelete({ name: 'pr-7-api', tags: tagged('7') }, cleanup)).toBe(true);
+  });
+
+  it('keeps a stack outside the prefix, whatever its tags say (forged tags on a shared stack)', () => {
+    for (const name of ['shared-network', 'CDKToolkit', 'pr-42', 'pr-42-', 'pr-420-api', 'xpr-42-api']) {
+      expect(mayDelete({ name, tags: tagged('42') }, destroy), name).toBe(false);
+      expect(mayDelete({ name, tags: tagged('42') }, cleanup), name).toBe(false);
+    }
+  });
+
+  it("keeps a stack in the prefix whose environment tag names another PR's environment", () => {
+    // pr-42-api tagged as PR 7's: destroy of 7 and the sweep of 7 must not take PR 42's stack.
+    expect(mayDelete({ name: 'pr-42-api', tags: tagged('7', 'pr-42') }, cleanup)).toBe(false);
+    expect(
+      mayDelete(
+        { name: 'pr-42-api', tags: tagged('7', 'pr-42') },
+        { ...destroy, pullRequest: 7, environment: 'pr-7' },
+      ),
+    ).toBe(false);
+    expect(mayDelete({ name: 'pr-42-api', tags: tagged('7', 'pr-7') }, cleanup)).toBe(false);
+    expect(mayDelete({ name: 'pr-42-api', tags: tagged('42', 'pr-7') }, destroy)).toBe(false);
+  });
+
+  it('destroy also needs its own PR number, written as prenv writes it', () => {
+    for (const pullRequest of ['7', '042', ' 42', '42 ', '42.0', '0x2A', '', 'abc']) {
+      expect(mayDelete({ name: 'pr-42-api', tags: tagged(pullRequest, 'pr-42') }, destroy), pullRequest).toBe(
+        false,
+      );
+    }
+  });
+
+  it('follows the template: {repo}-pr-{number}, and a template without {number}', () => {
+    const template = { repository: REPO, template: '{repo}-pr-{number}' };
+    expect(mayDelete({ name: 'invoices-pr-5-api', tags: tagged('5', 'invoices-pr-5') }, template)).toBe(true);
+    expect(mayDelete({ name: 'pr-5-api', tags: tagged('5', 'pr-5') }, template)).toBe(false);
+    const preview = { repository: REPO, template: 'preview' };
+    expect(mayDelete({ name: 'preview-api', tags: tagged('5', 'preview') }, preview)).toBe(true);
+    expect(mayDelete({ name: 'pr-5-api', tags: tagged('5') }, preview)).toBe(false);
+  });
+
+  it('keeps what is not this repository’s prenv stack', () => {
+    expect(mayDelete({ name: 'pr-42-api', tags: tagged('42', 'pr-42', 'octo-org/payments') }, cleanup)).toBe(
+      false,
+    );
+    expect(
+      mayDelete({ name: 'pr-42-api', tags: { ...tagged('42'), [TAG.managedBy]: 'Prenv' } }, cleanup),
+    ).toBe(false);
+    expect(mayDelete({ name: 'pr-42-api', tags: {} }, cleanup)).toBe(false);
   });
 });

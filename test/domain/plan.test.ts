@@ -204,3 +204,37 @@ describe('withApproval', () => {
     expect(withApproval(planRun('cleanup', event), 'cleanup', event, 'infra-approved').kind).toBe('cleanup');
   });
 });
+
+describe('mode report', () => {
+  it('reports on the event’s own PR: a deploy for opened, a destroy for closed', () => {
+    expect(planRun('report', event('pull-request-opened'))).toEqual({
+      kind: 'report',
+      pullRequest: 42,
+      sha: '6dcb09b5b57875f334f61aebed695e2e4193db5e',
+      operation: 'deploy',
+    });
+    expect(planRun('report', event('pull-request-closed-merged'))).toMatchObject({
+      kind: 'report',
+      pullRequest: 42,
+      operation: 'destroy',
+    });
+  });
+
+  it('takes the PR from the pull-request input outside a PR event, leaving the operation to the file', () => {
+    expect(planRun('report', event('workflow-dispatch'), 7)).toEqual({
+      kind: 'report',
+      pullRequest: 7,
+      sha: GITHUB_SHA,
+    });
+    expect(planError(() => planRun('report', event('workflow-dispatch'))).message).toContain('pull-request');
+  });
+
+  it('refuses a pull-request input that contradicts the event', () => {
+    expect(planError(() => planRun('report', event('pull-request-opened'), 7)).message).toContain('#42');
+  });
+
+  it('skips what auto skips: fork PRs and PR actions that change nothing', () => {
+    expect(planRun('report', event('pull-request-opened-fork')).kind).toBe('skip');
+    expect(planRun('report', pullRequestEvent('labeled')).kind).toBe('skip');
+  });
+});

@@ -364,9 +364,15 @@ export class FakeGitHub implements GitHubPort {
 
   constructor(private readonly journal?: Journal) {}
 
-  /** Adds an open (or closed) PR, carrying `labels`. */
-  withPull(number: number, state: 'open' | 'closed' = 'open', merged = false, labels: string[] = []): this {
-    this.pulls.set(number, { number, state, merged, headSha: `sha-${number}`, labels });
+  /** Adds an open (or closed) PR, carrying `labels`, from `headRepository` (another one: a fork). */
+  withPull(
+    number: number,
+    state: 'open' | 'closed' = 'open',
+    merged = false,
+    labels: string[] = [],
+    headRepository = 'acme/invoices',
+  ): this {
+    this.pulls.set(number, { number, state, merged, headSha: `sha-${number}`, labels, headRepository });
     return this;
   }
 

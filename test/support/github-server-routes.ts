@@ -9,6 +9,8 @@ export interface RouteContext {
   store: GitHubStore;
   repository: string;
   baseUrl: string;
+  /** The login the request's token belongs to. */
+  loginOf: (request: ApiRequest) => string;
 }
 
 type Params = Record<string, string>;
@@ -103,7 +105,7 @@ function commentBody(request: ApiRequest): string | ApiResponse {
 function createComment(request: ApiRequest, params: Params, context: RouteContext): ApiResponse {
   const body = commentBody(request);
   if (typeof body !== 'string') return body;
-  return { status: 201, body: context.store.addComment(num(params.issue), body) };
+  return { status: 201, body: context.store.addComment(num(params.issue), body, context.loginOf(request)) };
 }
 
 function updateComment(request: ApiRequest, params: Params, context: RouteContext): ApiResponse {
@@ -149,7 +151,10 @@ function createDeployment(request: ApiRequest, _params: Params, context: RouteCo
     auto_merge: body.auto_merge !== false,
     required_contexts: contexts === undefined ? null : (contexts as string[]),
   };
-  return { status: 201, body: deploymentResponse(context.store.createDeployment(input)) };
+  return {
+    status: 201,
+    body: deploymentResponse(context.store.createDeployment(input, context.loginOf(request))),
+  };
 }
 
 function listDeployments(request: ApiRequest, _params: Params, context: RouteContext): ApiResponse {

@@ -218,7 +218,7 @@ export class GitHubStore {
   }
 
   /** Creates a deployment of `ref` (a PR head ref or sha resolves to that sha). */
-  createDeployment(input: DeploymentInput): StoredDeployment {
+  createDeployment(input: DeploymentInput, creator = this.config.botLogin): StoredDeployment {
     const { repository, apiUrl } = this.config;
     const id = this.id('deployment');
     const now = this.timestamp();
@@ -234,7 +234,7 @@ export class GitHubStore {
       original_environment: input.environment,
       environment: input.environment,
       description: input.description,
-      creator: githubUser(this.config.botLogin),
+      creator: githubUser(creator),
       created_at: now,
       updated_at: now,
       statuses_url: `${url}/statuses`,

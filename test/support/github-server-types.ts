@@ -51,6 +51,8 @@ export interface GitHubServerOptions {
   token?: string;
   /** Login of the author of comments, deployments and statuses created through the API. @default 'github-actions[bot]' */
   botLogin?: string;
+  /** The identity of other tokens: token → login. A request with one of them writes as that login, not botLogin. */
+  logins?: Readonly<Record<string, string>>;
   /** Delay before every response, for benchmarks. @default 0 */
   latencyMs?: number;
   /** Clock for `created_at`, `updated_at`, `closed_at` and OIDC `iat`. @default () => new Date() */

@@ -106,6 +106,28 @@ describe('GitHub API stand-in', () => {
     expect(server.comments(42)).toEqual([]);
   });
 
+  it("writes comments and deployments as the token's login, and seeds a drive-by comment by a User", async () => {
+    await server.close();
+    server = await startGitHubServer({ logins: { ghs_app: 'prenv-app[bot]' } });
+    const app = new Octokit({ auth: 'ghs_app', baseUrl: server.url });
+    const other = new Octokit({ auth: 'ghs_other', baseUrl: server.url });
+
+    const byApp = await app.rest.issues.createComment({ owner, repo, issue_number: 42, body: 'a' });
+    const byDefault = await other.rest.issues.createComment({ owner, repo, issue_number: 42, body: 'b' });
+    const deployment = await app.rest.repos.createDeployment({
+      owner,
+      repo,
+      ref: 'main',
+      environment: 'pr-42',
+    });
+    const driveBy = server.addComment(42, '<!-- prenv:pr-42 -->', 'mallory');
+
+    expect(byApp.data.user).toMatchObject({ login: 'prenv-app[bot]', type: 'Bot' });
+    expect(byDefault.data.user).toMatchObject({ login: 'github-actions[bot]', type: 'Bot' });
+    expect('creator' in deployment.data && deployment.data.creator?.login).toBe('prenv-app[bot]');
+    expect(driveBy.user).toMatchObject({ login: 'mallory', type: 'User' });
+  });
+
   it('refuses comment bodies over 65,536 characters like GitHub does', async () => {
     const body = 'x'.repeat(MAX_COMMENT_LENGTH + 1);
 

@@ -59,12 +59,15 @@ export interface GitHubServer {
   setPullLabels(number: number, labels: readonly string[]): GitHubPull;
   /** The stored comments of issue or PR `number`, oldest first. */
   comments(number: number): GitHubComment[];
-  /** Stores a comment on issue or PR `number`. @default user 'github-actions[bot]' (or `botLogin`) */
+  /**
+   * Stores a comment on issue or PR `number`, as `user` (a login ending in [bot] is a Bot, any
+   * other a User: seed a drive-by comment with the marker this way). @default 'github-actions[bot]' (or `botLogin`)
+   */
   addComment(number: number, body: string, user?: string): GitHubComment;
   /** Every deployment created, oldest first, with `auto_merge` and `required_contexts` as requested. */
   deployments(): StoredDeployment[];
-  /** Seeds a transient deployment of the environment, as an earlier push's deploy made it; returns its id. */
-  addDeployment(environment: string, ref?: string): number;
+  /** Seeds a transient deployment of the environment, as an earlier push's deploy made it (prenv's payload marker by default); returns its id. */
+  addDeployment(environment: string, ref?: string, payload?: unknown): number;
   /** The statuses of deployment `id`, oldest first (empty when unknown). */
   deploymentStatuses(id: number): StoredDeploymentStatus[];
   /** Makes the next `count` requests matching `failure.match` answer `failure` (`Infinity`: all). */
@@ -132,7 +135,13 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     now,
   });
   const oidcRequestToken = randomBytes(16).toString('hex');
-  holder.context = { store, repository, baseUrl: url };
+  const botLogin = options.botLogin ?? 'github-actions[bot]';
+  const loginOf = (request: ApiRequest) => {
+    const header = request.headers.authorization;
+    const token = typeof header === 'string' ? header.slice(header.indexOf(' ') + 1) : '';
+    return options.logins?.[token] ?? botLogin;
+  };
+  holder.context = { store, repository, baseUrl: url, loginOf };
   holder.oidc = { requestToken: oidcRequestToken, repository, now, claims: options.oidcClaims ?? {} };
   const oidcRequestUrl = `${url}${OIDC_PATH}?api-version=2.0`;
   let closing: Promise<void> | undefined;
@@ -170,13 +179,13 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     comments: (number) => store.comments(number),
     addComment: (number, body, user) => store.addComment(number, body, user),
     deployments: () => store.deployments(),
-    addDeployment: (environment, ref = 'main') =>
+    addDeployment: (environment, ref = 'main', payload = { prenv: { environment } }) =>
       store.createDeployment({
         ref,
         task: 'deploy',
         environment,
         description: null,
-        payload: '',
+        payload,
         transient_environment: true,
         production_environment: false,
         auto_merge: false,

@@ -111,16 +111,54 @@ describe('cleanup', () => {
     expect(github.count('pullRequest')).toBe(4);
   });
 
-  it('asks once for a PR whose stacks sit in two environments', async () => {
+  it('sweeps only the environment the template gives a PR, asking about the PR once', async () => {
+    // invoices-pr-8 is what another template (say, before environment-name changed) gave PR 8.
     const world = setup(
-      [stack('pr-8-api', 8), stack('invoices-pr-8-api', 8, { environment: 'invoices-pr-8' })],
+      [
+        stack('pr-8-api', 8),
+        stack('pr-8-data', 8),
+        stack('invoices-pr-8-api', 8, { environment: 'invoices-pr-8' }),
+      ],
       new FakeGitHub().withPull(8, 'closed'),
     );
 
     const outcome = await world.run();
 
     expect(world.github?.count('pullRequest', 8)).toBe(1);
-    expect(outcome.report.environments.map((env) => env.environment)).toEqual(['invoices-pr-8', 'pr-8']);
+    expect(outcome.report.environments.map((env) => env.environment)).toEqual(['pr-8']);
+    expect(world.stacks.names()).toEqual(['invoices-pr-8-api']);
+  });
+
+  it('keeps forged tags: a stack outside the prefix, or in it but tagged as another PR’s', async () => {
+    const world = setup(
+      [
+        stack('pr-1-api', 1),
+        // PR code holds sandbox credentials and can tag anything as PR 1's.
+        { ...stack('shared-network', 1), name: 'shared-network' },
+        // PR 2 is open: its stack, tagged as PR 1's environment, or as PR 1 with PR 2's environment.
+        { ...stack('pr-2-api', 1) },
+        stack('pr-2-data', 1, { environment: 'pr-2' }),
+      ],
+      new FakeGitHub().withPull(1, 'closed').withPull(2, 'open'),
+    );
+
+    await world.run();
+
+    expect(world.stacks.names().sort()).toEqual(['pr-2-api', 'pr-2-data', 'shared-network']);
+  });
+
+  it('deletes the environment of a number that is no pull request, but comments on nothing', async () => {
+    // PR 9's tag may name an issue (or nothing): GitHub answers 404 for it as a pull request.
+    const github = new FakeGitHub();
+    await github.createDeployment({ environment: 'pr-9', ref: 'abc', description: 'prenv' });
+    const world = setup([stack('pr-9-api', 9)], github);
+
+    const outcome = await world.run();
+
+    expect(outcome.report.environments[0]).toMatchObject({ environment: 'pr-9', result: 'deleted' });
+    expect(world.stacks.names()).toEqual([]);
+    expect(github.comments).toEqual([]);
+    expect(github.deploymentStates('pr-9')).toEqual([]);
   });
 
   it('lists stacks once for the whole sweep, and costs a delete and a settle per stack', async () => {

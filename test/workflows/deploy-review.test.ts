@@ -47,6 +47,8 @@ const INPUTS = {
   comment: true,
   dryRun: false,
   failOn: 'none',
+  hideOutputs: [],
+  commentAuthor: 'github-actions[bot]',
 } satisfies Inputs;
 
 const tempDirs: string[] = [];

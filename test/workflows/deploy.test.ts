@@ -97,6 +97,8 @@ function inputs(overrides: InputOverrides = {}): Inputs {
     githubToken: 'ghs_token',
     comment: true,
     dryRun: false,
+    hideOutputs: [],
+    commentAuthor: 'github-actions[bot]',
     ...set,
   };
   for (const key of unset) delete all[key];
@@ -731,7 +733,120 @@ describe('outputs and the e2e environment', () => {
       AWS_ACCESS_KEY_ID: 'ASIASESSIONKEY',
       HOME: '/home/runner',
     });
-    expect(world.log.messages('warning').join('\n')).toMatch(/PATH.*reserved/);
+    expect(world.log.messages('warning').join('\n')).toMatch(
+      /Output Path of pr-42-api is not passed .* as PATH/,
+    );
+  });
+
+  it('never exports BashEnv, LdPreload, NpmConfigNodeOptions or GitSshCommand, and warns naming each output', async () => {
+    const world = await setup({
+      app: [
+        {
+          name: 'pr-42-api',
+          outputs: {
+            BashEnv: '/tmp/evil.sh',
+            LdPreload: '/tmp/evil.so',
+            NpmConfigNodeOptions: '--require /tmp/evil.js',
+            GitSshCommand: 'sh /tmp/evil.sh',
+            ApiUrl: 'https://api.example.com/',
+          },
+        },
+      ],
+    });
+
+    await world.run();
+
+    const env = world.runner.calls[0]?.env ?? {};
+    for (const name of ['BASH_ENV', 'LD_PRELOAD', 'NPM_CONFIG_NODE_OPTIONS', 'GIT_SSH_COMMAND'])
+      expect(env, name).not.toHaveProperty(name);
+    expect(env).toHaveProperty('API_URL', 'https://api.example.com/');
+    const warnings = world.log.messages('warning').join('\n');
+    for (const key of ['BashEnv', 'LdPreload', 'NpmConfigNodeOptions', 'GitSshCommand'])
+      expect(warnings).toContain(`Output ${key} of pr-42-api`);
+    // Still in the PRENV_OUTPUTS file.
+    const file = JSON.parse(await readFile(env.PRENV_OUTPUTS as string, 'utf8'));
+    expect(file['pr-42-api']).toHaveProperty('BashEnv', '/tmp/evil.sh');
+  });
+
+  it('withholds GITHUB_TOKEN and GH_TOKEN from a step env, with the inputs', async () => {
+    const world = await setup();
+    const request = {
+      ...world.request,
+      stepEnv: { ...world.request.stepEnv, GITHUB_TOKEN: 'ghs_x', GH_TOKEN: 'ghp_y' },
+    };
+    Object.assign(world.request, { stepEnv: request.stepEnv });
+
+    await world.run();
+
+    const env = world.runner.calls[0]?.env ?? {};
+    expect(env).not.toHaveProperty('GITHUB_TOKEN');
+    expect(env).not.toHaveProperty('GH_TOKEN');
+    expect(env).not.toHaveProperty('INPUT_GITHUB-TOKEN');
+    expect(env).toHaveProperty('MY_SETTING', 'from-the-workflow-env');
+  });
+});
+
+describe('a fork PR named by pull-request outside a pull_request event', () => {
+  it('is refused before any synth or write', async () => {
+    const github = new FakeGitHub().withPull(PR, 'open', false, [], 'mallory/invoices');
+    const world = await setup({ github });
+
+    const outcome = await world.run();
+
+    expect(outcome.failure).toContain('the fork mallory/invoices');
+    expect(world.cdk.synthCalls).toHaveLength(0);
+    expect(world.journal.awsWrites()).toEqual([]);
+    expect(github.count('createDeployment')).toBe(0);
+    expect(world.runner.calls).toHaveLength(0);
+  });
+});
+
+describe('secret-looking outputs', () => {
+  const app = [
+    {
+      name: 'pr-42-api',
+      outputs: {
+        ApiUrl: 'https://api.example.com/?key=abcdefgh1234',
+        DbPassword: 'correct-horse-battery',
+        PinToken: '1234',
+        DbHost: 'db.internal.example',
+        SigningKeyArn: 'arn:aws:kms:eu-west-2:111122223333:key/k',
+      },
+    },
+  ];
+
+  it('masks long values, shows them hidden in the comment and the deployment, and hands them to the e2e command', async () => {
+    const world = await setup({ app, inputs: { hideOutputs: ['DbHost', 'ApiUrl'] } });
+
+    const outcome = await world.run();
+
+    expect(world.log.masked).toEqual(
+      expect.arrayContaining([
+        'correct-horse-battery',
+        'db.internal.example',
+        'https://api.example.com/?key=abcdefgh1234',
+      ]),
+    );
+    expect(world.log.masked).not.toContain('1234');
+    const shown = Object.fromEntries((outcome.report.outputs ?? []).map((o) => [o.key, o]));
+    expect(shown.DbPassword).toMatchObject({ value: '', hidden: true });
+    expect(shown.PinToken).toMatchObject({ value: '', hidden: true });
+    expect(shown.DbHost).toMatchObject({ value: '', hidden: true });
+    expect(shown.SigningKeyArn?.value).toBe('arn:aws:kms:eu-west-2:111122223333:key/k');
+    // A hidden URL is no link: not in the report, not on the deployment.
+    expect(outcome.report.url).toBeUndefined();
+    const statuses = world.github?.deployments.flatMap((d) => d.statuses) ?? [];
+    expect(statuses.every((status) => status.environmentUrl === undefined)).toBe(true);
+    const comment = world.github?.commentFor(PR, '<!-- prenv:pr-42 -->')?.body ?? '';
+    for (const secret of ['correct-horse-battery', 'db.internal.example', 'abcdefgh1234']) {
+      expect(comment).not.toContain(secret);
+    }
+    expect(comment).toContain('*hidden*');
+    // The e2e command needs them.
+    expect(world.runner.calls[0]?.env).toMatchObject({
+      DB_PASSWORD: 'correct-horse-battery',
+      DB_HOST: 'db.internal.example',
+    });
   });
 });
 

@@ -118,19 +118,28 @@ function destroyCandidate(random: Random, taken: Set<string>): FakeStackSpec {
     if (chance(random, 0.3)) setTag(tags, TAG.managedBy, pick(random, MANAGED_BY));
     if (chance(random, 0.3)) setTag(tags, TAG.repository, pick(random, REPOSITORIES));
     if (chance(random, 0.3)) tags[TAG.pullRequest] = pick(random, PULL_REQUESTS);
-    // Tags destroy must not decide by: the environment name and the wave.
-    if (chance(random, 0.7)) tags[TAG.environment] = pick(random, ['pr-42', 'pr-7', '', 'garbage']);
+    // The environment tag must be the one the template gives for PR 42; the wave never decides.
+    tags[TAG.environment] = 'pr-42';
+    if (chance(random, 0.3))
+      setTag(tags, TAG.environment, pick(random, ['pr-7', 'pr-420', '', 'garbage', undefined]));
     if (chance(random, 0.5)) tags[TAG.wave] = pick(random, ['0', '1', '2', 'x', '-1']);
   }
   if (chance(random, 0.2)) tags.team = pick(random, ['platform', 'prenv']);
   return { name: randomName(random, taken), tags, status: pick(random, STATUSES) };
 }
 
-/** Destroy's rule, written from DESIGN.md: managed-by is prenv, the repository is ours, the PR is 42. */
+/**
+ * Destroy's rule, written from DESIGN.md: managed-by is prenv, the repository is ours, the PR is 42,
+ * the environment tag is pr-42 (what pr-{number} gives for 42) and the name starts with `pr-42-`.
+ */
 function destroyOwns(spec: FakeStackSpec): boolean {
   const tags = spec.tags ?? {};
   return (
-    tags[TAG.managedBy] === 'prenv' && tags[TAG.repository] === REPO && tags[TAG.pullRequest] === String(PR)
+    tags[TAG.managedBy] === 'prenv' &&
+    tags[TAG.repository] === REPO &&
+    tags[TAG.pullRequest] === String(PR) &&
+    tags[TAG.environment] === `pr-${PR}` &&
+    spec.name.startsWith(`pr-${PR}-`)
   );
 }
 
@@ -192,10 +201,27 @@ interface PlannedEnvironment {
   readonly stacks: FakeStackSpec[];
 }
 
-/** Cleanup's rule, from DESIGN.md: managed by prenv for this repository, and stale. */
-function cleanupOwns(spec: FakeStackSpec): boolean {
+/** The templates the sweep runs with, and what each gives for a PR (the repository is `invoices`). */
+const TEMPLATES: Readonly<Record<string, (pullRequest: string) => string>> = {
+  'pr-{number}': (pullRequest) => `pr-${pullRequest}`,
+  '{repo}-pr-{number}': (pullRequest) => `invoices-pr-${pullRequest}`,
+};
+
+/**
+ * Cleanup's rule, from DESIGN.md: managed by prenv for this repository, its environment tag is what
+ * the template gives for its (well-formed) PR tag, and its name starts with that environment's prefix.
+ */
+function cleanupOwns(spec: FakeStackSpec, template = 'pr-{number}'): boolean {
   const tags = spec.tags ?? {};
-  return tags[TAG.managedBy] === 'prenv' && tags[TAG.repository] === REPO;
+  const pullRequest = tags[TAG.pullRequest] ?? '';
+  const environment = TEMPLATES[template]?.(pullRequest);
+  return (
+    tags[TAG.managedBy] === 'prenv' &&
+    tags[TAG.repository] === REPO &&
+    /^[1-9]\d*$/.test(pullRequest) &&
+    tags[TAG.environment] === environment &&
+    spec.name.startsWith(`${environment}-`)
+  );
 }
 
 function expired(spec: FakeStackSpec): boolean {
@@ -216,7 +242,33 @@ function stale(
   return closed || environment.stacks.every(expired);
 }
 
+/**
+ * The stacks a sweep with this template deletes: the owned ones, grouped by their environment and
+ * PR tags (a stack in an environment's prefix that carries its tags is one of its stacks, planned
+ * or not), of each stale group.
+ */
+function sweptBy(
+  template: string,
+  specs: readonly FakeStackSpec[],
+  prs: ReadonlyMap<number, PrState>,
+  mode: GitHubMode,
+): string[] {
+  const groups = new Map<string, PlannedEnvironment>();
+  for (const spec of specs.filter((candidate) => cleanupOwns(candidate, template))) {
+    const tags = spec.tags ?? {};
+    const pullRequest = tags[TAG.pullRequest] ?? '';
+    const key = `${tags[TAG.environment]} ${pullRequest}`;
+    const group = groups.get(key) ?? { name: key, pullRequest, stacks: [] };
+    group.stacks.push(spec);
+    groups.set(key, group);
+  }
+  return [...groups.values()]
+    .filter((environment) => stale(environment, prs, mode))
+    .flatMap((environment) => environment.stacks.map((spec) => spec.name));
+}
+
 function cleanupWorld(random: Random) {
+  const template = pick(random, Object.keys(TEMPLATES));
   const taken = new Set<string>();
   const prs = new Map<number, PrState>();
   for (const number of [1, 2, 3, 4, 5, 6, 7, 8]) {
@@ -229,7 +281,12 @@ function cleanupWorld(random: Random) {
     const garbagePr = chance(random, 0.15);
     const number = 1 + Math.floor(random() * 9);
     const pullRequest = garbagePr ? pick(random, ['', 'abc', '-3', '4.5', 'NaN', 'pr-3']) : String(number);
-    const name = garbagePr ? `env-${i}` : pick(random, [`pr-${number}`, `invoices-pr-${number}`]);
+    // Mostly the name the template gives; sometimes the other template's (not this sweep's to delete).
+    const name = garbagePr
+      ? `env-${i}`
+      : chance(random, 0.8)
+        ? (TEMPLATES[template]?.(String(number)) ?? '')
+        : pick(random, [`pr-${number}`, `invoices-pr-${number}`]);
     if (usedEnvironments.has(name)) continue;
     usedEnvironments.add(name);
     const stacks: FakeStackSpec[] = [];
@@ -253,7 +310,10 @@ function cleanupWorld(random: Random) {
               ? pick(random, GARBAGE_EXPIRY)
               : undefined,
       );
-      stacks.push({ name: randomName(random, taken), tags, status: pick(random, STATUSES) });
+      // Mostly named in the environment's prefix; sometimes not (tags forged onto someone's stack).
+      const stackName = chance(random, 0.8) ? `${name}-${s}` : randomName(random, taken);
+      taken.add(stackName);
+      stacks.push({ name: stackName, tags, status: pick(random, STATUSES) });
     }
     environments.push({ name, pullRequest, stacks });
   }
@@ -295,8 +355,14 @@ function cleanupWorld(random: Random) {
     if (chance(random, 0.2)) for (const key of Object.keys(tags)) delete tags[key];
     decoys.push({ name: randomName(random, taken), tags, status: pick(random, STATUSES) });
   }
+  // Forged: all of an environment's tags, intact, on a stack outside its prefix.
+  for (let i = Math.floor(random() * 3); i > 0; i--) {
+    const planted = pick(random, environments.length > 0 ? environments : [undefined]);
+    const tags = { ...(planted?.stacks[0]?.tags ?? {}) };
+    decoys.push({ name: randomName(random, taken), tags, status: pick(random, STATUSES) });
+  }
   const mode = pick<GitHubMode>(random, ['answers', 'answers', 'answers', 'fails', 'no-token']);
-  return { environments, decoys, prs, mode };
+  return { environments, decoys, prs, mode, template };
 }
 
 describe('cleanup deletes exactly this repository’s stale environments', () => {
@@ -305,7 +371,7 @@ describe('cleanup deletes exactly this repository’s stale environments', () =>
     let sawKept = 0;
     for (let seed = 1; seed <= CASES; seed++) {
       const random = seeded(10_000 + seed);
-      const { environments, decoys, prs, mode } = cleanupWorld(random);
+      const { environments, decoys, prs, mode, template } = cleanupWorld(random);
       const specs = [...environments.flatMap((environment) => environment.stacks), ...decoys];
       // Listed in a random order: nothing may depend on which stack comes first.
       const shuffled = specs
@@ -326,21 +392,21 @@ describe('cleanup deletes exactly this repository’s stale environments', () =>
       }
 
       const outcome = await cleanup(
-        { repository: REPO, dryRun: false, comment: true },
+        { repository: REPO, environmentName: template, dryRun: false, comment: true },
         { log, clock, step, stacks, github },
       );
 
-      const expected = environments
-        .filter((environment) => stale(environment, prs, mode))
-        .flatMap((environment) => environment.stacks.map((spec) => spec.name));
+      const expected = sweptBy(template, specs, prs, mode);
       const kept = specs.map((spec) => spec.name).filter((name) => !expected.includes(name));
       sawSwept += expected.length;
       sawKept += kept.length;
-      const context = `seed ${10_000 + seed}, GitHub ${mode}, PRs ${JSON.stringify([...prs])}: ${JSON.stringify(specs)}`;
+      const context = `seed ${10_000 + seed}, ${template}, GitHub ${mode}, PRs ${JSON.stringify([...prs])}: ${JSON.stringify(specs)}`;
       expect(new Set(stacks.deletes().map(([name]) => name)), context).toEqual(new Set(expected));
       expect(stacks.names().sort(), context).toEqual(kept.sort());
       expect(outcome.failure, context).toBeUndefined();
-      expect(specs.filter((spec) => !cleanupOwns(spec)).every((spec) => kept.includes(spec.name))).toBe(true);
+      expect(
+        specs.filter((spec) => !cleanupOwns(spec, template)).every((spec) => kept.includes(spec.name)),
+      ).toBe(true);
     }
     expect(sawSwept).toBeGreaterThan(CASES);
     expect(sawKept).toBeGreaterThan(CASES * 2);
@@ -349,7 +415,7 @@ describe('cleanup deletes exactly this repository’s stale environments', () =>
   it('a dry run over the same sets deletes nothing and lists exactly what a real run deletes', async () => {
     for (let seed = 1; seed <= 60; seed++) {
       const random = seeded(20_000 + seed);
-      const { environments, decoys, prs } = cleanupWorld(random);
+      const { environments, decoys, prs, template } = cleanupWorld(random);
       const specs = [...environments.flatMap((environment) => environment.stacks), ...decoys];
       const clock = new FakeClock(NOW);
       const step = new FakeStep();
@@ -359,13 +425,11 @@ describe('cleanup deletes exactly this repository’s stale environments', () =>
       for (const [number, state] of prs) github.withPull(number, state === 'open' ? 'open' : 'closed');
 
       await cleanup(
-        { repository: REPO, dryRun: true, comment: true },
+        { repository: REPO, environmentName: template, dryRun: true, comment: true },
         { log: new FakeLog(), clock, step, stacks, github },
       );
 
-      const expected = environments
-        .filter((environment) => stale(environment, prs, 'answers'))
-        .flatMap((environment) => environment.stacks.map((spec) => spec.name));
+      const expected = sweptBy(template, specs, prs, 'answers');
       const context = `seed ${20_000 + seed}: ${JSON.stringify(specs)}`;
       expect(stacks.deletes(), context).toEqual([]);
       expect(JSON.parse(step.outputs.stacks ?? '[]').sort(), context).toEqual([...expected].sort());
@@ -397,7 +461,7 @@ describe('cleanup judges every stack by its own PR', () => {
     const github = new FakeGitHub().withPull(7, 'closed').withPull(PR, 'open');
 
     await cleanup(
-      { repository: REPO, dryRun: false, comment: false },
+      { repository: REPO, environmentName: 'preview', dryRun: false, comment: false },
       { log: new FakeLog(), clock, step: new FakeStep(), stacks, github },
     );
 
