@@ -28,8 +28,9 @@ afterAll(async () => {
   await Promise.all([moto?.stop(), github?.close()]);
 });
 
-// One environment through three pushes: the runs build on each other.
-describe('a push that adds sqs:* on * to a role', () => {
+// One environment through three pushes: the runs build on each other. A run bootstraps, synthesizes
+// and deploys: on a loaded machine that takes longer than the default test timeout.
+describe('a push that adds sqs:* on * to a role', { timeout: 180_000 }, () => {
   it('first deploy: the environment summarised by type, nothing blocked (no statement uses *)', async () => {
     const result = await run(ROLE);
     expect(result.exitCode, result.log).toBe(0);
