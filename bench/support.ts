@@ -88,7 +88,8 @@ export interface TimedRunOptions {
  */
 export async function runActionTimed(options: TimedRunOptions = {}): Promise<TimedRun> {
   const prepared = await prepareActionRun({
-    ...(options.inputs === undefined ? {} : { inputs: options.inputs }),
+    // prenv's real-AWS polling (poll-interval-ms empty), not the tests' fast one: the figures are prenv's.
+    inputs: { 'poll-interval-ms': '', ...options.inputs },
     ...(options.event === undefined ? {} : { event: options.event }),
     ...(options.eventOverrides === undefined ? {} : { eventOverrides: options.eventOverrides }),
     ...(options.github === undefined ? {} : { github: options.github }),

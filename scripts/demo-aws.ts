@@ -39,7 +39,6 @@ export function leakedTags(repository: string, pullRequest: number, createdAt: D
     'prenv:repository': repository,
     'prenv:pull-request': String(pullRequest),
     'prenv:environment': `pr-${pullRequest}`,
-    'prenv:sha': '0ddba11'.padEnd(40, '0'),
     'prenv:created-at': createdAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     'prenv:expires-at': expires.toISOString().replace(/\.\d{3}Z$/, 'Z'),
   };

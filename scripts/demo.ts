@@ -25,12 +25,16 @@ const REPOSITORY = 'octo-org/invoices';
 const STACK = `pr-${PR}-invoices`;
 const LEAKED_STACK = `pr-${LEAKED_PR}-invoices`;
 const DECOY_STACK = 'shared-network';
-/** What a real workflow would pass, plus what an emulator needs (deployment-method: direct). */
+/**
+ * What a real workflow would pass, plus what an emulator needs (deployment-method: direct) and
+ * allows (poll-interval-ms: moto finishes stack operations at once; on AWS leave it empty).
+ */
 const INPUTS = {
   'role-to-assume': `arn:aws:iam::${MOTO_ACCOUNT}:role/prenv-sandbox`,
   'allowed-account-ids': MOTO_ACCOUNT,
   'app-dir': 'sample-app',
   'deployment-method': 'direct',
+  'poll-interval-ms': '50',
   bootstrap: 'true',
   'test-command': 'npm run test:e2e --workspace sample-app',
   'test-report': 'sample-app/reports/e2e-junit.xml',

@@ -48,6 +48,9 @@ export class DiffError extends PrenvError {}
 /** fail-on found a change the pull request's labels do not approve; nothing was deployed. */
 export class BlockedError extends PrenvError {}
 
+/** The per-environment state store could not be read, written or deleted. */
+export class StateStoreError extends PrenvError {}
+
 /** Stack outputs cannot be turned into environment variables (e.g. the same key twice). */
 export class OutputsError extends PrenvError {}
 

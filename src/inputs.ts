@@ -16,6 +16,8 @@ export interface Inputs extends ReviewInputs {
   readonly mode: Mode;
   readonly roleToAssume?: string;
   readonly awsRegion: string;
+  /** Regions cleanup sweeps; [awsRegion] unless the regions input lists others. */
+  readonly regions: readonly string[];
   readonly allowedAccountIds: readonly string[];
   readonly roleSessionName?: string;
   readonly roleDurationSeconds: number;
@@ -42,6 +44,10 @@ export interface Inputs extends ReviewInputs {
   readonly commentAuthor: string;
   /** mode report: the report file to post (absolute). */
   readonly reportFile?: string;
+  /** How often stack status and events are read while stacks change; undefined: toolkit-lib's defaults. */
+  readonly pollIntervalMs?: number;
+  /** A PR has an environment only while it carries this label. */
+  readonly requireLabel?: string;
 }
 
 /** Reads one input by its action.yml name; returns '' when unset. */
@@ -95,11 +101,22 @@ export function parseInputs(
       "mode report needs report-file: the path the first job's report file was downloaded to",
     );
   }
+  const pollIntervalMs = optional('poll-interval-ms');
+  const requireLabel = optional('require-label');
+  const githubToken = text('github-token');
+  if (requireLabel !== undefined && githubToken === '') {
+    throw new InputError(
+      'require-label',
+      `require-label is "${requireLabel}" but github-token is empty: prenv reads the PR's labels from the GitHub API. ` +
+        "Set github-token (the default, the workflow's github.token, is enough) or remove require-label.",
+    );
+  }
 
   return {
     mode,
     ...(roleToAssume === undefined ? {} : { roleToAssume }),
     awsRegion,
+    regions: regionList(text('regions'), awsRegion),
     allowedAccountIds: accountIds(text('allowed-account-ids')),
     ...(optional('role-session-name') === undefined
       ? {}
@@ -130,13 +147,17 @@ export function parseInputs(
     ),
     ...(testReport === undefined ? {} : { testReport }),
     testTimeoutMinutes: integer('test-timeout-minutes', text('test-timeout-minutes') || '30', 1, 360),
-    githubToken: text('github-token'),
+    githubToken,
     comment: boolean('comment', text('comment') || 'true'),
     ...(pullRequest === undefined ? {} : { pullRequest: pullRequestNumber(pullRequest) }),
     dryRun: boolean('dry-run', text('dry-run') || 'false'),
     hideOutputs: outputPatterns(read('hide-outputs')),
     commentAuthor: commentAuthor(text('comment-author')),
     ...(reportFile === undefined ? {} : { reportFile: resolve(env.workspace, reportFile) }),
+    ...(pollIntervalMs === undefined
+      ? {}
+      : { pollIntervalMs: integer('poll-interval-ms', pollIntervalMs, 1, 600_000) }),
+    ...(requireLabel === undefined ? {} : { requireLabel }),
     ...parseReviewInputs(text, text('github-token')),
   };
 }
@@ -168,6 +189,37 @@ function commentAuthor(value: string): string {
     );
   }
   return value;
+}
+
+/**
+ * Refuses a deploy whose e2e command would outlive a fresh session: with role-to-assume, prenv assumes
+ * the role again right before the tests, and that session lasts role-duration-seconds.
+ */
+export function checkSessionCoversTests(inputs: Inputs): void {
+  if (inputs.roleToAssume === undefined || inputs.testCommand === undefined) return;
+  const needed = inputs.testTimeoutMinutes * 60;
+  if (inputs.roleDurationSeconds >= needed) return;
+  throw new InputError(
+    'role-duration-seconds',
+    `role-duration-seconds (${inputs.roleDurationSeconds}) is shorter than test-timeout-minutes ` +
+      `(${inputs.testTimeoutMinutes} min = ${needed} s): the e2e command's credentials would expire while it runs. ` +
+      `Set role-duration-seconds to at least ${needed} (and the role's maximum session duration with it), ` +
+      'or lower test-timeout-minutes.',
+  );
+}
+
+/** The regions input: comma- or space-separated regions, each checked, duplicates dropped. */
+function regionList(value: string, awsRegion: string): string[] {
+  const regions = value.split(/[\s,]+/).filter((region) => region !== '');
+  if (regions.length === 0) return [awsRegion];
+  const bad = regions.find((region) => !REGION.test(region));
+  if (bad !== undefined) {
+    throw new InputError(
+      'regions',
+      `regions must be comma-separated AWS regions such as eu-west-2,us-east-1; got "${bad}"`,
+    );
+  }
+  return [...new Set(regions)];
 }
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {

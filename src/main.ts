@@ -1,8 +1,10 @@
 import * as core from '@actions/core';
-import { actionsLog, actionsOidc, actionsStep, inputReader } from './adapters/actions-core.js';
+import { actionsLog, actionsStep, inputReader } from './adapters/actions-core.js';
+import { actionsOidcFrom } from './adapters/actions-oidc.js';
 import { type RunContext, readRunContext } from './adapters/github-context.js';
 import { takeEnvironment } from './adapters/process-environment.js';
 import { StsCredentials } from './adapters/sts-credentials.js';
+import { systemClock } from './adapters/system-clock.js';
 import { escapeText } from './domain/markdown.js';
 import { environmentName } from './domain/naming.js';
 import { isoSeconds } from './domain/ownership.js';
@@ -10,7 +12,7 @@ import { planRun, withApproval } from './domain/plan.js';
 import type { EnvironmentReport } from './domain/report.js';
 import { reportFile } from './domain/report-file.js';
 import { messageOf } from './errors.js';
-import { parseInputs } from './inputs.js';
+import { checkSessionCoversTests, parseInputs } from './inputs.js';
 import { openSession } from './workflows/credentials.js';
 import { saveReportFile } from './workflows/report-file.js';
 import { saveRunState } from './workflows/run-state.js';
@@ -34,6 +36,8 @@ export async function run(): Promise<void> {
 async function main(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const log = actionsLog;
   const step = actionsStep;
+  // Read once, first: the token source is kept in memory to assume the role again later.
+  const oidc = actionsOidcFrom(env);
   const inputs = parseInputs(inputReader(env), {
     workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
     awsRegion: env.AWS_REGION || env.AWS_DEFAULT_REGION,
@@ -42,10 +46,11 @@ async function main(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   if (inputs.githubToken !== '') log.mask(inputs.githubToken);
   const context = await readRunContext(env);
   const plan = withApproval(
-    planRun(inputs.mode, context.event, inputs.pullRequest),
+    planRun(inputs.mode, context.event, inputs.pullRequest, inputs.requireLabel),
     inputs.mode,
     context.event,
     inputs.approveLabel,
+    inputs.requireLabel,
   );
   if (plan.kind === 'skip') {
     log.notice(plan.reason);
@@ -68,6 +73,8 @@ async function main(env: NodeJS.ProcessEnv): Promise<string | undefined> {
     return runReport({ inputs, context, plan, environment: environment as string });
   }
 
+  if (plan.kind === 'deploy') checkSessionCoversTests(inputs);
+
   try {
     const session = await log.group('AWS credentials', () =>
       openSession(
@@ -76,7 +83,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<string | undefined> {
           repository: context.repository,
           ...(plan.kind === 'cleanup' ? {} : { pullRequest: plan.pullRequest }),
         },
-        { credentials: new StsCredentials(), oidc: actionsOidc(env), log },
+        { credentials: new StsCredentials(), oidc, log, clock: systemClock },
       ),
     );
     // Everything else (GitHub, CloudFormation, the workflows) loads only now: nothing of it is on the

@@ -4,6 +4,7 @@
  */
 import type { InfraChanges } from './domain/infra-diff.js';
 import type { FailureCause, StackOutput, TestSummary } from './domain/report.js';
+import type { EnvironmentState } from './domain/state.js';
 import type { DeploymentMethod } from './inputs.js';
 
 /** The step log, as the runner shows it. */
@@ -33,9 +34,18 @@ export interface AwsCredentials {
   readonly expiration?: Date;
 }
 
+/**
+ * The session's credentials as they are now, renewed (the role assumed again) before they expire.
+ * validForMs: renew unless they last at least that much longer.
+ */
+export type CredentialSource = (options?: { readonly validForMs?: number }) => Promise<AwsCredentials>;
+
 /** Credentials with the identity and region they were checked for. */
 export interface AwsSession {
+  /** The credentials as first obtained; anything that runs later asks `current`. */
   readonly credentials: AwsCredentials;
+  /** The credentials now, renewed before they expire; absent when they are never renewed. */
+  readonly current?: CredentialSource;
   readonly region: string;
   readonly account: string;
   readonly arn: string;
@@ -107,12 +117,28 @@ export interface StacksPort {
   resources(id: string): Promise<StackResource[]>;
   /** Turns termination protection off, so that DeleteStack is allowed. */
   unprotect(id: string): Promise<void>;
+  /** The live stack's template body (GetTemplate), or undefined when the stack is gone. */
+  template(name: string): Promise<string | undefined>;
 }
 
 /** S3, for the one thing prenv does there: emptying a bucket of its own stack before a delete. */
 export interface BucketsPort {
   /** Deletes every object version and delete marker in the bucket; returns how many. */
   empty(bucket: string): Promise<number>;
+}
+
+/**
+ * The per-environment state store: per-push facts that must not live in stack tags. Works with
+ * the sandbox credentials alone (no GitHub token, no CloudFormation write), so a hotswap can
+ * write it too.
+ */
+export interface StateStore {
+  /** The environment's state; undefined when there is none (or none this prenv can read). */
+  read(environment: string): Promise<EnvironmentState | undefined>;
+  /** Replaces the environment's state. */
+  write(environment: string, state: EnvironmentState): Promise<void>;
+  /** Deletes the environment's state; deleting what is not there is success. */
+  delete(environment: string): Promise<void>;
 }
 
 /** One stack of a synthesized app. */
@@ -122,6 +148,11 @@ export interface SynthesizedStack {
   readonly dependencies: readonly string[];
   /** Hash of its template, parameters, assets and tags. */
   readonly fingerprint: string;
+  /**
+   * Template parameters CloudFormation resolves from SSM at every deploy (not marked [cdk:skip]):
+   * such a stack is deployed on every push, as `cdk deploy` does, so new values are picked up.
+   */
+  readonly ssmParameters?: readonly string[];
   /** The account the app pins the stack to; undefined when it is environment-agnostic. */
   readonly account?: string;
   /** The region the app pins the stack to; undefined when it is environment-agnostic. */

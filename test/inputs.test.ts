@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../src/errors.js';
-import { type Inputs, parseInputs } from '../src/inputs.js';
+import { checkSessionCoversTests, type Inputs, parseInputs } from '../src/inputs.js';
 
 const WORKSPACE = '/home/runner/work/invoices/invoices';
 const ROLE = 'arn:aws:iam::111122223333:role/prenv-sandbox';
@@ -30,6 +30,7 @@ describe('defaults', () => {
     expect(inputs).toEqual<Inputs>({
       mode: 'auto',
       awsRegion: 'eu-west-2',
+      regions: ['eu-west-2'],
       allowedAccountIds: [],
       roleDurationSeconds: 3600,
       audience: 'sts.amazonaws.com',
@@ -59,6 +60,8 @@ describe('defaults', () => {
       'testCommand',
       'testReport',
       'pullRequest',
+      'pollIntervalMs',
+      'requireLabel',
     ]) {
       expect(inputs).not.toHaveProperty(key);
     }
@@ -110,6 +113,8 @@ describe('defaults', () => {
       'url-output': 'SiteUrl',
       'hide-outputs': 'DbHost',
       'comment-author': 'my-app[bot]',
+      regions: 'eu-west-1, us-east-1',
+      'require-label': 'preview',
     });
     expect(inputs).toEqual<Inputs>({
       mode: 'deploy',
@@ -139,6 +144,8 @@ describe('defaults', () => {
       urlOutput: 'SiteUrl',
       hideOutputs: ['DbHost'],
       commentAuthor: 'my-app[bot]',
+      regions: ['eu-west-1', 'us-east-1'],
+      requireLabel: 'preview',
     });
   });
 });
@@ -183,6 +190,35 @@ describe('aws-region', () => {
     expect(error.input).toBe('aws-region');
     expect(error.message).toContain('AWS_REGION');
     expect(inputError({}, { awsRegion: '  ' }).input).toBe('aws-region');
+  });
+});
+
+describe('regions', () => {
+  it('defaults to aws-region', () => {
+    expect(parseWith({ 'aws-region': 'us-west-2' }).regions).toEqual(['us-west-2']);
+    expect(parseWith({}, { awsRegion: 'ap-southeast-1' }).regions).toEqual(['ap-southeast-1']);
+  });
+
+  it('reads commas, spaces and newlines, and drops repeats', () => {
+    expect(parseWith({ regions: 'eu-west-2,\nus-east-1  eu-west-2,' }).regions).toEqual([
+      'eu-west-2',
+      'us-east-1',
+    ]);
+  });
+});
+
+describe('require-label', () => {
+  it('is kept as written, trimmed', () => {
+    expect(parseWith({ 'require-label': ' needs preview ', 'github-token': 't' }).requireLabel).toBe(
+      'needs preview',
+    );
+  });
+
+  it('fails naming require-label and github-token when there is no token to read labels with', () => {
+    const error = inputError({ 'require-label': 'preview' });
+    expect(error.input).toBe('require-label');
+    expect(error.message).toContain('github-token');
+    expect(error.message).toContain('"preview"');
   });
 });
 
@@ -341,6 +377,9 @@ const BAD_INPUTS: readonly {
   { input: 'ttl-hours', value: '1.5', allowed: 'whole number from 1 to 8760' },
   { input: 'ttl-hours', value: '8761', allowed: 'whole number from 1 to 8760' },
   { input: 'ttl-hours', value: '3d', allowed: 'whole number from 1 to 8760' },
+  { input: 'poll-interval-ms', value: '0', allowed: 'whole number from 1 to 600000' },
+  { input: 'poll-interval-ms', value: '2s', allowed: 'whole number from 1 to 600000' },
+  { input: 'poll-interval-ms', value: '1.5', allowed: 'whole number from 1 to 600000' },
   { input: 'test-timeout-minutes', value: '0', allowed: 'whole number from 1 to 360' },
   { input: 'test-timeout-minutes', value: '361', allowed: 'whole number from 1 to 360' },
   { input: 'pull-request', value: '#42', allowed: 'pull request number such as 42' },
@@ -359,6 +398,8 @@ const BAD_INPUTS: readonly {
   { input: 'test-working-directory', value: '/tmp', allowed: 'path inside the repository' },
   { input: 'test-report', value: '/tmp/junit.xml', allowed: 'path inside the repository' },
   { input: 'test-report', value: '../reports/*.xml', allowed: 'path inside the repository' },
+  { input: 'regions', value: 'eu-west-2,London', got: 'London', allowed: 'comma-separated AWS regions' },
+  { input: 'regions', value: 'eu-west-2;us-east-1', allowed: 'comma-separated AWS regions such as' },
   { input: 'environment-name', value: 'pr-{pr}', got: '{pr}', allowed: 'may use {number} and {repo} only' },
   { input: 'environment-name', value: '{owner}-{number}', got: '{owner}', allowed: '{number} and {repo}' },
 ];
@@ -463,5 +504,47 @@ describe('hide-outputs and comment-author', () => {
     const error = inputError({ 'comment-author': '@octocat' });
     expect(error.input).toBe('comment-author');
     expect(error.message).toContain('"@octocat"');
+  });
+});
+
+describe('poll-interval-ms', () => {
+  it('is unset when empty, so toolkit-lib polls at its defaults; never chosen from the endpoint', () => {
+    expect(parseWith({ 'poll-interval-ms': '' })).not.toHaveProperty('pollIntervalMs');
+    expect(parseWith({ 'poll-interval-ms': '  ' })).not.toHaveProperty('pollIntervalMs');
+  });
+
+  it('takes milliseconds', () => {
+    expect(parseWith({ 'poll-interval-ms': '50' }).pollIntervalMs).toBe(50);
+    expect(parseWith({ 'poll-interval-ms': '10000' }).pollIntervalMs).toBe(10_000);
+  });
+});
+
+describe('role-duration-seconds against test-timeout-minutes', () => {
+  const deploy = (values: Record<string, string>) => () =>
+    checkSessionCoversTests(parseWith({ 'role-to-assume': ROLE, 'test-command': 'npm test', ...values }));
+
+  it('refuses a session shorter than the e2e timeout, naming role-duration-seconds and the fix', () => {
+    let error: unknown;
+    try {
+      deploy({ 'role-duration-seconds': '900', 'test-timeout-minutes': '30' })();
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).input).toBe('role-duration-seconds');
+    expect((error as InputError).message).toMatch(
+      /role-duration-seconds \(900\).*test-timeout-minutes \(30 min/,
+    );
+    expect((error as InputError).message).toContain('at least 1800');
+  });
+
+  it('accepts a session at least as long as the e2e timeout, no role, or no e2e command', () => {
+    expect(deploy({ 'role-duration-seconds': '1800', 'test-timeout-minutes': '30' })).not.toThrow();
+    expect(() =>
+      checkSessionCoversTests(parseWith({ 'test-command': 'npm test', 'test-timeout-minutes': '120' })),
+    ).not.toThrow();
+    expect(() =>
+      checkSessionCoversTests(parseWith({ 'role-to-assume': ROLE, 'role-duration-seconds': '900' })),
+    ).not.toThrow();
   });
 });

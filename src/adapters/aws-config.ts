@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CredentialsError, messageOf } from '../errors.js';
-import type { AwsCredentials } from '../ports.js';
+import type { AwsCredentials, AwsSession } from '../ports.js';
 import { EnvProxyAgent } from './env-proxy-agent.js';
 
 /** Retry settings for every SDK client: the SDK's own strategy, configurable the standard way. */
@@ -37,7 +37,7 @@ export function awsHttpAgent(env: NodeJS.ProcessEnv = process.env): EnvProxyAgen
 }
 
 /** Client configuration for a region and explicit credentials. Endpoints come from the SDK's standard config. */
-export function clientConfig(region: string, credentials?: AwsCredentials) {
+export function clientConfig(region: string, credentials?: AwsCredentials | (() => Promise<AwsCredentials>)) {
   const agent = awsHttpAgent();
   return {
     region,
@@ -51,4 +51,18 @@ export function clientConfig(region: string, credentials?: AwsCredentials) {
 export function toolkitHttpOptions(): { httpOptions?: { agent: EnvProxyAgent } } {
   const agent = awsHttpAgent();
   return agent === undefined ? {} : { httpOptions: { agent } };
+}
+
+/**
+ * The session's credentials as an SDK credential provider. The SDK asks it again whenever the
+ * credentials it holds are near expiry, and the session renews them then.
+ */
+export function credentialProvider(
+  session: Pick<AwsSession, 'credentials' | 'current'>,
+): () => Promise<AwsCredentials> {
+  const current = session.current;
+  // A copy each time: the SDK marks the object it is given ($source).
+  return current === undefined
+    ? async () => ({ ...session.credentials })
+    : async () => ({ ...(await current()) });
 }

@@ -5,6 +5,7 @@ import type { IIoHost, IoMessage, IoRequest, Toolkit } from '@aws-cdk/toolkit-li
 import { fingerprint } from '../domain/fingerprint.js';
 import { valuesToMask } from '../domain/hidden-outputs.js';
 import type { InfraChanges, StackChanges } from '../domain/infra-diff.js';
+import { ssmResolvedParameters } from '../domain/template.js';
 import { DeployError, DiffError, messageOf, SynthError } from '../errors.js';
 import type { DeploymentMethod } from '../inputs.js';
 import type {
@@ -17,7 +18,7 @@ import type {
   SynthesizedStack,
   SynthRequest,
 } from '../ports.js';
-import { toolkitHttpOptions } from './aws-config.js';
+import { credentialProvider, toolkitHttpOptions } from './aws-config.js';
 import { stackChanges } from './cdk-diff.js';
 
 const STDERR_TAIL_LINES = 25;
@@ -60,6 +61,17 @@ class DirectoryAssembly implements Assembly {
 type Listener = (message: IoMessage<unknown>) => void;
 type ToolkitLib = typeof import('@aws-cdk/toolkit-lib');
 
+/** How the toolkit talks to CloudFormation. */
+export interface CdkToolkitOptions {
+  /**
+   * Milliseconds between reads of stack events and status while a stack changes (the input
+   * poll-interval-ms). @default toolkit-lib's own: events every 2 s, status every 5 s
+   */
+  readonly pollIntervalMs?: number;
+  /** Output names or globs (the input hide-outputs) whose values are masked, beside secret-looking ones. */
+  readonly hideOutputs?: readonly string[];
+}
+
 /** The CDK toolkit library, with the session's credentials handed in explicitly. */
 export class CdkToolkit implements CdkPort {
   private readonly toolkit: Toolkit;
@@ -73,12 +85,12 @@ export class CdkToolkit implements CdkPort {
     session: AwsSession,
     log: Log,
     appEnv: Readonly<Record<string, string | undefined>>,
-    hideOutputs: readonly string[] = [],
+    options: CdkToolkitOptions = {},
   ): Promise<CdkToolkit> {
     const loaded: ToolkitLib | { default: ToolkitLib } = await import('@aws-cdk/toolkit-lib');
     // toolkit-lib is CommonJS: bundled, its chunk exports module.exports as default only.
     const lib = 'BaseCredentials' in loaded ? loaded : loaded.default;
-    return new CdkToolkit(lib, session, log, appEnv, hideOutputs);
+    return new CdkToolkit(lib, session, log, appEnv, options);
   }
 
   /**
@@ -89,11 +101,11 @@ export class CdkToolkit implements CdkPort {
     session: AwsSession,
     log: Log,
     appEnv: Readonly<Record<string, string | undefined>>,
-    hideOutputs: readonly string[] = [],
+    options: CdkToolkitOptions = {},
   ): CdkPort {
     let toolkit: Promise<CdkToolkit> | undefined;
     const load = () => {
-      toolkit ??= CdkToolkit.create(session, log, appEnv, hideOutputs);
+      toolkit ??= CdkToolkit.create(session, log, appEnv, options);
       return toolkit;
     };
     return {
@@ -109,7 +121,7 @@ export class CdkToolkit implements CdkPort {
     session: AwsSession,
     private readonly log: Log,
     private readonly appEnv: Readonly<Record<string, string | undefined>>,
-    private readonly hideOutputs: readonly string[],
+    private readonly options: CdkToolkitOptions,
   ) {
     const { BaseCredentials, Toolkit } = lib;
     const ioHost: IIoHost = {
@@ -131,7 +143,8 @@ export class CdkToolkit implements CdkPort {
       emojis: false,
       sdkConfig: {
         baseCredentials: BaseCredentials.custom({
-          provider: async () => session.credentials,
+          // Asked again whenever the SDK finds the credentials near expiry: the session renews them.
+          provider: credentialProvider(session),
           region: session.region,
         }),
         ...toolkitHttpOptions(),
@@ -221,7 +234,10 @@ export class CdkToolkit implements CdkPort {
         },
         deploymentMethod: options.method === 'direct' ? { method: 'direct' } : { method: 'change-set' },
         concurrency: Math.min(stacks.length, 8),
-        stackEventPollingInterval: 1,
+        // Unset, toolkit-lib polls at its defaults, which keep within CloudFormation's API quota.
+        ...(this.options.pollIntervalMs === undefined
+          ? {}
+          : { stackEventPollingInterval: this.options.pollIntervalMs }),
       });
     } catch (error) {
       const failed = [...started.keys()][0] ?? current;
@@ -275,7 +291,7 @@ export class CdkToolkit implements CdkPort {
     const outputs = (data as { outputs?: unknown } | undefined)?.outputs;
     if (typeof outputs !== 'object' || outputs === null) return;
     const list = Object.entries(outputs).map(([key, value]) => ({ stack: '', key, value: String(value) }));
-    for (const value of valuesToMask(list, this.hideOutputs)) this.log.mask(value);
+    for (const value of valuesToMask(list, this.options.hideOutputs ?? [])) this.log.mask(value);
   }
 
   private render(message: IoMessage<unknown>): void {
@@ -345,6 +361,7 @@ async function readAssembly(directory: string): Promise<DirectoryAssembly> {
         .filter((dependency) => artifacts[dependency]?.type === 'aws:cloudformation:stack')
         .map(nameOf),
       fingerprint: fingerprint({ template, tags: artifact.properties?.tags ?? {}, assets }),
+      ssmParameters: ssmResolvedParameters(template),
     });
     artifactIds.set(name, id);
     selectors.set(name, artifact.displayName ?? id);

@@ -4,6 +4,7 @@ import {
   DescribeStackEventsCommand,
   DescribeStackResourcesCommand,
   DescribeStacksCommand,
+  GetTemplateCommand,
   paginateDescribeStacks,
   type Stack,
   type StackEvent,
@@ -11,20 +12,21 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import type { FailureCause } from '../domain/report.js';
 import type { AwsSession, Clock, StackInfo, StackResource, StacksPort } from '../ports.js';
-import { clientConfig } from './aws-config.js';
+import { clientConfig, credentialProvider } from './aws-config.js';
 
-const POLL_MS = 2_000;
+/** toolkit-lib's default for reading a stack's status while it changes (its stabilizeStack). */
+export const SETTLE_POLL_MS = 5_000;
 
 /** CloudFormation through the AWS SDK. */
 export class CloudFormationStacks implements StacksPort {
   private readonly client: CloudFormationClient;
 
   constructor(
-    session: Pick<AwsSession, 'region' | 'credentials'>,
+    session: Pick<AwsSession, 'region' | 'credentials' | 'current'>,
     private readonly clock: Clock,
-    private readonly pollMs = POLL_MS,
+    private readonly pollMs = SETTLE_POLL_MS,
   ) {
-    this.client = new CloudFormationClient(clientConfig(session.region, session.credentials));
+    this.client = new CloudFormationClient(clientConfig(session.region, credentialProvider(session)));
   }
 
   async get(name: string): Promise<StackInfo | undefined> {
@@ -72,6 +74,19 @@ export class CloudFormationStacks implements StacksPort {
         return toInfo(stack);
       }
       await this.clock.sleep(this.pollMs);
+    }
+  }
+
+  async template(name: string): Promise<string | undefined> {
+    try {
+      // Original: the template as deployed, before transforms (CDK templates have none).
+      const response = await this.client.send(
+        new GetTemplateCommand({ StackName: name, TemplateStage: 'Original' }),
+      );
+      return response.TemplateBody;
+    } catch (error) {
+      if (isMissingStack(error)) return undefined;
+      throw error;
     }
   }
 

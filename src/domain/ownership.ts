@@ -6,14 +6,21 @@ export const TAG = {
   repository: 'prenv:repository',
   pullRequest: 'prenv:pull-request',
   environment: 'prenv:environment',
-  sha: 'prenv:sha',
+  /** Renewed only when less than half the TTL is left: the one tag that may change. */
   expiresAt: 'prenv:expires-at',
-  /** Hash of what was deployed; an unchanged stack is not deployed again. */
-  fingerprint: 'prenv:fingerprint',
   /** Dependency depth within the app: destroy deletes the highest first. */
   wave: 'prenv:wave',
   /** When the environment was first created (kept across updates). */
   createdAt: 'prenv:created-at',
+} as const;
+
+/**
+ * Per-push tags prenv 0.1.0 wrote, which changed on every push and rewrote every resource's tags.
+ * They now live in the state store; a stack still carrying them is deployed once to drop them.
+ */
+export const LEGACY_TAG = {
+  sha: 'prenv:sha',
+  fingerprint: 'prenv:fingerprint',
 } as const;
 
 export const MANAGED_BY = 'prenv';
@@ -109,25 +116,40 @@ export function describeOwner(owner: Owner): string {
   }
 }
 
-/** The ownership tags for a stack deployed now. */
+/**
+ * The ownership tags for a stack deployed now. They are the same on every push (CloudFormation
+ * copies stack tags onto every resource): expiresAt is kept while it is far enough away.
+ */
 export function ownershipTags(values: {
   repository: string;
   pullRequest: number;
   environment: string;
-  sha: string;
   now: Date;
   ttlHours: number;
   createdAt?: string;
+  /** The expiry to keep (an existing stack's); a fresh one is written when undefined. */
+  expiresAt?: string;
 }): Record<string, string> {
   return {
     [TAG.managedBy]: MANAGED_BY,
     [TAG.repository]: values.repository,
     [TAG.pullRequest]: String(values.pullRequest),
     [TAG.environment]: values.environment,
-    [TAG.sha]: values.sha,
-    [TAG.expiresAt]: isoSeconds(new Date(values.now.getTime() + values.ttlHours * 3_600_000)),
+    [TAG.expiresAt]:
+      values.expiresAt ?? isoSeconds(new Date(values.now.getTime() + values.ttlHours * 3_600_000)),
     [TAG.createdAt]: values.createdAt ?? isoSeconds(values.now),
   };
+}
+
+/**
+ * The stack's expires-at, kept while at least half the TTL is left (tags must not change from push
+ * to push); undefined when it is missing or due for renewal.
+ */
+export function keptExpiry(tags: Tags, now: Date, ttlHours: number): string | undefined {
+  const at = Date.parse(tags[TAG.expiresAt] ?? '');
+  return Number.isFinite(at) && at >= now.getTime() + (ttlHours * 3_600_000) / 2
+    ? tags[TAG.expiresAt]
+    : undefined;
 }
 
 /** ISO-8601 UTC without milliseconds, e.g. 2026-11-27T20:00:00Z. */

@@ -4,8 +4,19 @@ import type { GitHubEvent } from './event.js';
 
 /** What this run will do, decided from the mode and the event alone. */
 export type Plan =
-  | { readonly kind: 'deploy'; readonly pullRequest: number; readonly sha: string }
-  | { readonly kind: 'destroy'; readonly pullRequest: number }
+  | {
+      readonly kind: 'deploy';
+      readonly pullRequest: number;
+      readonly sha: string;
+      /** Deploy only if the PR carries this label when the run starts (require-label). */
+      readonly requireLabel?: string;
+    }
+  | {
+      readonly kind: 'destroy';
+      readonly pullRequest: number;
+      /** Destroy only if the PR is closed or no longer carries this label when the run starts, and has stacks. */
+      readonly requireLabel?: string;
+    }
   | { readonly kind: 'cleanup' }
   | {
       readonly kind: 'report';
@@ -18,9 +29,15 @@ export type Plan =
 
 const DEPLOY_ACTIONS = ['opened', 'synchronize', 'reopened'];
 const PR_EVENTS = ['pull_request', 'pull_request_target'];
+const LABEL_ACTIONS = ['labeled', 'unlabeled'];
 
 /** Decides deploy, destroy, cleanup or skip; throws PlanError when the event cannot be handled. */
-export function planRun(mode: Mode, event: GitHubEvent, pullRequestInput?: number): Plan {
+export function planRun(
+  mode: Mode,
+  event: GitHubEvent,
+  pullRequestInput?: number,
+  requireLabel?: string,
+): Plan {
   const pr = event.pullRequest;
   if (pr !== undefined && pr.headRepository !== event.repository && mode !== 'cleanup') {
     return {
@@ -42,7 +59,7 @@ export function planRun(mode: Mode, event: GitHubEvent, pullRequestInput?: numbe
     case 'cleanup':
       return { kind: 'cleanup' };
     case 'report':
-      return reportPlan(event, number, pullRequestInput);
+      return reportPlan(event, number, pullRequestInput, requireLabel);
     case 'auto':
       if (pr !== undefined && pullRequestInput !== undefined && pullRequestInput !== pr.number) {
         throw new PlanError(
@@ -51,11 +68,11 @@ export function planRun(mode: Mode, event: GitHubEvent, pullRequestInput?: numbe
             'or set mode to deploy or destroy explicitly.',
         );
       }
-      return autoPlan(event, number);
+      return autoPlan(event, number, requireLabel);
   }
 }
 
-function autoPlan(event: GitHubEvent, number: number | undefined): Plan {
+function autoPlan(event: GitHubEvent, number: number | undefined, requireLabel?: string): Plan {
   if (event.name === 'workflow_dispatch' || event.name === 'schedule') return { kind: 'cleanup' };
   const pr = event.pullRequest;
   if (!PR_EVENTS.includes(event.name) || pr === undefined || number === undefined) {
@@ -65,9 +82,14 @@ function autoPlan(event: GitHubEvent, number: number | undefined): Plan {
         'Run prenv on those events, or set mode to deploy, destroy or cleanup explicitly.',
     );
   }
-  if (event.action === 'closed') return { kind: 'destroy', pullRequest: number };
+  const gate = requireLabel === undefined ? {} : { requireLabel };
+  // With require-label, closed destroys what exists, and posts nothing for a PR that never had an environment.
+  if (event.action === 'closed') return { kind: 'destroy', pullRequest: number, ...gate };
+  if (requireLabel !== undefined && LABEL_ACTIONS.includes(event.action ?? '')) {
+    return labelPlan(event, number, requireLabel);
+  }
   if (event.action !== undefined && DEPLOY_ACTIONS.includes(event.action)) {
-    return { kind: 'deploy', pullRequest: number, sha: pr.headSha };
+    return { kind: 'deploy', pullRequest: number, sha: pr.headSha, ...gate };
   }
   return {
     kind: 'skip',
@@ -79,7 +101,13 @@ function autoPlan(event: GitHubEvent, number: number | undefined): Plan {
  * A `labeled` event that adds approve-label deploys again in mode auto: the push fail-on stopped is
  * now approved (deploy itself reads the labels from the API, so a removed label blocks again).
  */
-export function withApproval(plan: Plan, mode: Mode, event: GitHubEvent, approveLabel?: string): Plan {
+export function withApproval(
+  plan: Plan,
+  mode: Mode,
+  event: GitHubEvent,
+  approveLabel?: string,
+  requireLabel?: string,
+): Plan {
   const pr = event.pullRequest;
   const approves =
     mode === 'auto' &&
@@ -90,11 +118,23 @@ export function withApproval(plan: Plan, mode: Mode, event: GitHubEvent, approve
     PR_EVENTS.includes(event.name) &&
     pr !== undefined &&
     pr.headRepository === event.repository;
-  return approves ? { kind: 'deploy', pullRequest: pr.number, sha: pr.headSha } : plan;
+  if (!approves) return plan;
+  // With require-label too, the deploy still needs that label when the run starts.
+  return {
+    kind: 'deploy',
+    pullRequest: pr.number,
+    sha: pr.headSha,
+    ...(requireLabel === undefined ? {} : { requireLabel }),
+  };
 }
 
 /** mode report: which PR to report on comes from the event (or the pull-request input), never the file. */
-function reportPlan(event: GitHubEvent, number: number | undefined, pullRequestInput?: number): Plan {
+function reportPlan(
+  event: GitHubEvent,
+  number: number | undefined,
+  pullRequestInput?: number,
+  requireLabel?: string,
+): Plan {
   const pr = event.pullRequest;
   if (number === undefined) throw new PlanError(needsPullRequest('report', event));
   if (pr === undefined || !PR_EVENTS.includes(event.name)) {
@@ -106,7 +146,7 @@ function reportPlan(event: GitHubEvent, number: number | undefined, pullRequestI
         "mode report posts for the event's pull request. Remove the pull-request input.",
     );
   }
-  const auto = autoPlan(event, number);
+  const auto = autoPlan(event, number, requireLabel);
   if (auto.kind === 'skip') return auto;
   return {
     kind: 'report',
@@ -114,6 +154,28 @@ function reportPlan(event: GitHubEvent, number: number | undefined, pullRequestI
     sha: pr.headSha,
     operation: auto.kind === 'destroy' ? 'destroy' : 'deploy',
   };
+}
+
+/**
+ * labeled with require-label deploys, unlabeled destroys, other labels change nothing. Both carry the
+ * label, so that the labels the PR has when the run starts decide (a re-run replays an old payload).
+ */
+function labelPlan(event: GitHubEvent, number: number, requireLabel: string): Plan {
+  if (event.label === undefined || !sameLabel(event.label, requireLabel)) {
+    return {
+      kind: 'skip',
+      reason:
+        `pull_request ${event.action} of the label "${event.label ?? '(none)'}" needs no environment change; ` +
+        `prenv acts on the require-label "${requireLabel}" only.`,
+    };
+  }
+  if (event.action === 'unlabeled') return { kind: 'destroy', pullRequest: number, requireLabel };
+  return { kind: 'deploy', pullRequest: number, sha: event.pullRequest?.headSha ?? event.sha, requireLabel };
+}
+
+/** GitHub label names are unique regardless of case, so they compare so. */
+export function sameLabel(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }
 
 function needsPullRequest(mode: string, event: GitHubEvent): string {

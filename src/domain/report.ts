@@ -165,6 +165,17 @@ export interface SweptEnvironment {
    */
   readonly result: 'deleted' | 'would-delete' | 'failed' | 'left-behind' | 'skipped';
   readonly error?: string;
+  /** The region it was found in. */
+  readonly region?: string;
+}
+
+/** One region the sweep looked at. */
+export interface RegionSweep {
+  readonly region: string;
+  /** Owned environments kept in this region (open PR, not expired). */
+  readonly kept: number;
+  /** Why the region could not be swept (e.g. listing its stacks failed). */
+  readonly error?: string;
 }
 
 /** What the cleanup sweep reports in the job summary. */
@@ -176,4 +187,6 @@ export interface CleanupReport {
   readonly kept: number;
   readonly updatedAt: string;
   readonly runUrl?: string;
+  /** The regions swept, in input order; the summary groups by region when there are several. */
+  readonly regions?: readonly RegionSweep[];
 }

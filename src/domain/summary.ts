@@ -7,7 +7,13 @@ import { retainedTable } from './comment-retained.js';
 import { notShown, seeTheRun } from './comment-sections.js';
 import { between, formatDuration, formatInstant } from './duration.js';
 import { codeCell, codeSpan, escapeCell, escapeText, firstLine, safeHref, truncate } from './markdown.js';
-import type { CleanupReport, EnvironmentReport, StaleReason, SweptEnvironment } from './report.js';
+import type {
+  CleanupReport,
+  EnvironmentReport,
+  RegionSweep,
+  StaleReason,
+  SweptEnvironment,
+} from './report.js';
 import { retainedResources } from './retained.js';
 
 /** The size a job summary is kept under (GitHub allows 1 MiB per step). */
@@ -39,7 +45,7 @@ export function renderCleanupSummary(report: CleanupReport): string {
     report.dryRun
       ? '> [!NOTE]\n> **Dry run:** nothing was deleted. The table shows what a real run would delete.'
       : '',
-    `Swept ${codeSpan(report.repository)} at ${when}.`,
+    `Swept ${codeSpan(report.repository)}${regionsSwept(report.regions)} at ${when}.`,
   ]
     .filter((line) => line !== '')
     .join('\n\n');
@@ -56,7 +62,7 @@ export function renderCleanupSummary(report: CleanupReport): string {
   const render = (limits: Limits): Section[] => [
     { kind: 'fixed', text: head },
     { kind: 'fixed', text: `**Totals:** ${totals.join(' · ')}` },
-    { kind: 'environments', text: cleanupTable(report, limits.environments) },
+    { kind: 'environments', text: cleanupSections(report, limits.environments) },
     { kind: 'fixed', text: `<sub>prenv · ${seeTheRun(report.runUrl)}</sub>` },
   ];
   const initial: Limits = {
@@ -71,28 +77,70 @@ export function renderCleanupSummary(report: CleanupReport): string {
   return `${fitToBudget(render, initial, SUMMARY_BUDGET, cutNote)}\n`;
 }
 
-function cleanupTable(report: CleanupReport, limit: number): string {
-  if (report.environments.length === 0) return 'No stale environments found.';
+/** " in `eu-west-2`", " in 2 regions", or nothing when the report does not say. */
+function regionsSwept(regions: readonly RegionSweep[] | undefined): string {
+  if (regions === undefined || regions.length === 0) return '';
+  if (regions.length === 1) return ` in ${codeSpan(regions[0]?.region ?? '')}`;
+  return ` in ${regions.length} regions`;
+}
+
+/** One table, or with several regions one heading, count line and table per region (`limit` rows in all). */
+function cleanupSections(report: CleanupReport, limit: number): string {
+  const regions = report.regions ?? [];
+  if (regions.length <= 1) return cleanupTable(report, report.environments, limit);
+  let left = limit;
+  return regions
+    .map((sweep) => {
+      const environments = report.environments.filter((env) => env.region === sweep.region);
+      const shown = Math.min(left, environments.length);
+      left -= shown;
+      const table = sweep.error === undefined ? cleanupTable(report, environments, shown) : '';
+      return [`### ${codeSpan(sweep.region)}`, regionLine(sweep, environments, report.dryRun), table]
+        .filter((part) => part !== '')
+        .join('\n\n');
+    })
+    .join('\n\n');
+}
+
+function regionLine(sweep: RegionSweep, environments: readonly SweptEnvironment[], dryRun: boolean): string {
+  if (sweep.error !== undefined) {
+    return `❌ Could not sweep this region: ${escapeText(truncate(firstLine(sweep.error), 500))}`;
+  }
+  const count = (result: SweptEnvironment['result']) =>
+    environments.filter((env) => env.result === result).length;
+  return [
+    dryRun ? `**${count('would-delete')}** would be deleted` : `**${count('deleted')}** deleted`,
+    `**${count('failed')}** failed`,
+    `**${sweep.kept}** kept`,
+  ].join(' · ');
+}
+
+function cleanupTable(
+  report: CleanupReport,
+  environments: readonly SweptEnvironment[],
+  limit: number,
+): string {
+  if (environments.length === 0) return 'No stale environments found.';
   const base = repositoryBase(report.runUrl);
-  const rows = report.environments.slice(0, limit).map((env) => row(env, report.updatedAt, base));
+  const rows = environments.slice(0, limit).map((env) => row(env, report.updatedAt, base));
   const parts: string[] = [];
   if (rows.length > 0) {
     parts.push(table(['Environment', 'PR', 'Why stale', 'Age', 'Stacks', 'Result'], rows));
   }
-  const errors = report.environments
+  const errors = environments
     .slice(0, limit)
     .filter((env) => env.error !== undefined)
     .map((env) => `- ${codeSpan(env.environment)}: ${escapeText(truncate(firstLine(env.error ?? ''), 500))}`);
   if (errors.length > 0) parts.push(details(`Errors (${errors.length})`, errors.join('\n')));
-  const retained = retainedResources(report.environments.slice(0, limit).flatMap((env) => env.stacks));
+  const retained = retainedResources(environments.slice(0, limit).flatMap((env) => env.stacks));
   if (retained.length > 0) {
     parts.push(
       `#### Resources left behind (${retained.length})\n\nForced deletes kept these; nothing tracks them any more: delete them by hand.\n\n` +
         retainedTable(retained, retained.length, MIN_TEXT * 4),
     );
   }
-  if (rows.length < report.environments.length) {
-    parts.push(notShown(report.environments.length - rows.length, report.runUrl));
+  if (rows.length < environments.length) {
+    parts.push(notShown(environments.length - rows.length, report.runUrl));
   }
   return parts.join('\n\n');
 }

@@ -1,13 +1,23 @@
 import { roleSessionName } from '../domain/naming.js';
 import { CredentialsError, messageOf } from '../errors.js';
 import type { Inputs } from '../inputs.js';
-import type { AwsSession, CredentialsPort, Log, OidcPort } from '../ports.js';
+import type {
+  AwsCredentials,
+  AwsSession,
+  Clock,
+  CredentialsPort,
+  CredentialsRequest,
+  Log,
+  OidcPort,
+} from '../ports.js';
+import { renewingCredentials } from './credential-refresh.js';
 
 /** What opening a session needs. */
 export interface SessionPorts {
   readonly credentials: CredentialsPort;
   readonly oidc: OidcPort;
   readonly log: Log;
+  readonly clock: Clock;
 }
 
 /**
@@ -20,26 +30,18 @@ export async function openSession(
   ports: SessionPorts,
 ): Promise<AwsSession> {
   const sessionName = inputs.roleSessionName ?? roleSessionName(context.repository, context.pullRequest);
-  let webIdentityToken: string | undefined;
-  if (inputs.roleToAssume !== undefined && ports.oidc.available()) {
-    try {
-      webIdentityToken = await ports.oidc.token(inputs.audience);
-    } catch (error) {
-      throw new CredentialsError(
-        `Could not get a GitHub OIDC token for audience ${inputs.audience}: ${messageOf(error)}. ` +
-          'The job needs `permissions: id-token: write`.',
-        { cause: error },
-      );
-    }
-    ports.log.mask(webIdentityToken);
-  }
+  const useOidc = inputs.roleToAssume !== undefined && ports.oidc.available();
+  const webIdentityToken = useOidc ? await oidcToken(inputs.audience, ports) : undefined;
+  const request: CredentialsRequest = {
+    region: inputs.awsRegion,
+    sessionName,
+    durationSeconds: inputs.roleDurationSeconds,
+    ...(inputs.roleToAssume === undefined ? {} : { roleArn: inputs.roleToAssume }),
+  };
   let session: AwsSession;
   try {
     session = await ports.credentials.resolve({
-      region: inputs.awsRegion,
-      sessionName,
-      durationSeconds: inputs.roleDurationSeconds,
-      ...(inputs.roleToAssume === undefined ? {} : { roleArn: inputs.roleToAssume }),
+      ...request,
       ...(webIdentityToken === undefined ? {} : { webIdentityToken }),
     });
   } catch (error) {
@@ -63,17 +65,52 @@ export async function openSession(
     );
   }
   ports.log.info(`AWS session: ${session.arn} in ${session.region}`);
-  return session;
+  const account = session.account;
+  // Long runs outlive a session: the same way again (a new OIDC token, or AssumeRole) before it expires.
+  const renew = async (): Promise<AwsCredentials> => {
+    const token = useOidc ? await oidcToken(inputs.audience, ports) : undefined;
+    const renewed = await ports.credentials.resolve({
+      ...request,
+      ...(token === undefined ? {} : { webIdentityToken: token }),
+    });
+    if (renewed.account !== account) {
+      throw new CredentialsError(
+        `The renewed credentials are for account ${renewed.account}, not ${account}`,
+      );
+    }
+    return renewed.credentials;
+  };
+  return {
+    ...session,
+    current: renewingCredentials({ initial: session.credentials, renew, clock: ports.clock, log: ports.log }),
+  };
 }
 
-/** The session's credentials as the standard AWS environment variables. */
-export function credentialVariables(session: AwsSession): Record<string, string> {
+/** A GitHub OIDC token for the audience, masked. */
+async function oidcToken(audience: string, ports: SessionPorts): Promise<string> {
+  let token: string;
+  try {
+    token = await ports.oidc.token(audience);
+  } catch (error) {
+    throw new CredentialsError(
+      `Could not get a GitHub OIDC token for audience ${audience}: ${messageOf(error)}. ` +
+        'The job needs `permissions: id-token: write`.',
+      { cause: error },
+    );
+  }
+  ports.log.mask(token);
+  return token;
+}
+
+/** The session's credentials (or these, fresher ones) as the standard AWS environment variables. */
+export function credentialVariables(
+  session: AwsSession,
+  credentials: AwsCredentials = session.credentials,
+): Record<string, string> {
   return {
-    AWS_ACCESS_KEY_ID: session.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: session.credentials.secretAccessKey,
-    ...(session.credentials.sessionToken === undefined
-      ? {}
-      : { AWS_SESSION_TOKEN: session.credentials.sessionToken }),
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    ...(credentials.sessionToken === undefined ? {} : { AWS_SESSION_TOKEN: credentials.sessionToken }),
     AWS_REGION: session.region,
     AWS_DEFAULT_REGION: session.region,
   };

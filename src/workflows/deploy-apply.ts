@@ -1,37 +1,52 @@
-import type { Assembly, AwsSession, StackToDeploy } from '../ports.js';
+import type { Assembly, AwsSession } from '../ports.js';
+import type { DeployPlan } from './deploy-inspect.js';
 import type { DeployRecord } from './deploy-record.js';
+import { StateRecorder } from './deploy-state.js';
 import type { DeployPorts, DeployRequest } from './deploy-types.js';
 
-/** Deploys the changed stacks through the CDK toolkit (bootstrapping first when asked), recording each. */
+/**
+ * Deploys the changed stacks through the CDK toolkit (bootstrapping first when asked), recording
+ * each in the report and, as it finishes, in the environment's state. Nothing changed: no write.
+ */
 export async function applyChanges(
   assembly: Assembly,
-  changed: readonly StackToDeploy[],
+  plan: DeployPlan,
   request: DeployRequest,
   ports: DeployPorts,
   record: DeployRecord,
 ): Promise<void> {
   const { log } = ports;
+  const { changed } = plan;
   if (changed.length === 0) {
     log.info('No stack changed since the last deploy: nothing to deploy.');
     return;
   }
   if (request.inputs.bootstrap) await bootstrapIfNeeded(request.session, ports);
   record.saveProgress(changed.map((stack) => stack.name));
-  await log.group(`Deploy ${changed.map((stack) => stack.name).join(', ')}`, () =>
-    ports.cdk.deploy(assembly, changed, {
-      method: request.inputs.deploymentMethod,
-      onProgress: (event) => {
-        if (event.code === 'assets-published') log.info(`assets published in ${event.ms} ms`);
-        if (event.code === 'stack-deployed') {
-          record.setStack({ name: event.stack, outcome: 'deployed' });
-          log.info(`${event.stack}: deployed in ${event.ms} ms${event.noOp ? ' (no changes)' : ''}`);
-        }
-        if (event.code === 'stack-failed') record.setStack({ name: event.stack, outcome: 'failed' });
-      },
-    }),
-  );
-  for (const stack of changed) record.setStack({ name: stack.name, outcome: 'deployed' });
-  record.deployedAny = true;
+  const state = new StateRecorder(plan.state, assembly.stacks, request, ports);
+  try {
+    await log.group(`Deploy ${changed.map((stack) => stack.name).join(', ')}`, () =>
+      ports.cdk.deploy(assembly, changed, {
+        method: request.inputs.deploymentMethod,
+        onProgress: (event) => {
+          if (event.code === 'assets-published') log.info(`assets published in ${event.ms} ms`);
+          if (event.code === 'stack-deployed') {
+            record.setStack({ name: event.stack, outcome: 'deployed' });
+            state.record(event.stack);
+            log.info(`${event.stack}: deployed in ${event.ms} ms${event.noOp ? ' (no changes)' : ''}`);
+          }
+          if (event.code === 'stack-failed') record.setStack({ name: event.stack, outcome: 'failed' });
+        },
+      }),
+    );
+    for (const stack of changed) {
+      record.setStack({ name: stack.name, outcome: 'deployed' });
+      state.record(stack.name);
+    }
+    record.deployedAny = true;
+  } finally {
+    await state.flush();
+  }
 }
 
 async function bootstrapIfNeeded(session: AwsSession, ports: DeployPorts): Promise<void> {

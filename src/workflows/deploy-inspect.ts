@@ -1,6 +1,8 @@
-import { describeOwner, ownerOf, ownershipTags, TAG } from '../domain/ownership.js';
+import { templateHash } from '../domain/fingerprint.js';
+import { describeOwner, keptExpiry, LEGACY_TAG, ownerOf, ownershipTags, TAG } from '../domain/ownership.js';
+import { type EnvironmentState, emptyState, type StackState } from '../domain/state.js';
 import { waveOf } from '../domain/waves.js';
-import { DeployError, OwnershipError } from '../errors.js';
+import { DeployError, messageOf, OwnershipError } from '../errors.js';
 import type { Assembly, StackInfo, StackToDeploy, SynthesizedStack } from '../ports.js';
 import { deleteStack, STACK_TIMEOUT_MS } from './delete-stacks.js';
 import type { DeployRecord } from './deploy-record.js';
@@ -15,13 +17,15 @@ export interface DeployPlan {
   readonly existing: ReadonlyMap<string, StackInfo>;
   /** The stacks to deploy, with the tags each must carry. */
   readonly changed: readonly StackToDeploy[];
-  /** The ownership tags written to every changed stack. */
+  /** The ownership tags a new stack gets. */
   readonly tags: Readonly<Record<string, string>>;
+  /** The environment's state as the deploy found it (empty when there was none). */
+  readonly state: EnvironmentState;
 }
 
 /**
  * Looks at every stack of the app and decides what to deploy: refuses foreign stacks, waits on or
- * replaces stacks in odd states, and skips stacks whose fingerprint says they have not changed.
+ * replaces stacks in odd states, and skips stacks that prenv's state says have not changed.
  */
 export async function planDeploy(
   assembly: Assembly,
@@ -34,51 +38,93 @@ export async function planDeploy(
     request,
     ports,
   );
+  const state = await readState(request, ports);
   const waves = waveOf(assembly.stacks);
-  const createdAt = [...existing.values()].map((stack) => stack.tags[TAG.createdAt]).find((value) => value);
-  const tags = ownershipTags({
-    repository: request.repository,
-    pullRequest: request.pullRequest,
-    environment: request.environment,
-    sha: request.sha,
-    now: ports.clock.now(),
-    ttlHours: request.inputs.ttlHours,
-    ...(createdAt === undefined ? {} : { createdAt }),
-  });
-  // An unchanged stack is not deployed again (no CloudFormation write), unless less than half its
-  // TTL is left: then its tags are rewritten, so an open PR that keeps pushing is never swept.
-  const renewBefore = ports.clock.now().getTime() + (request.inputs.ttlHours * 3_600_000) / 2;
+  const now = ports.clock.now();
+  const { ttlHours } = request.inputs;
+  // Tags must not change from push to push: an expiry is kept until less than half the TTL is
+  // left, then renewed, so an open PR that keeps pushing is never swept.
+  const live = [...existing.values()];
+  const createdAt = live.map((stack) => stack.tags[TAG.createdAt]).find((value) => value);
+  const sharedExpiry = latestOf(live.map((stack) => keptExpiry(stack.tags, now, ttlHours)));
+  const tagsFor = (expiresAt: string | undefined) =>
+    ownershipTags({
+      repository: request.repository,
+      pullRequest: request.pullRequest,
+      environment: request.environment,
+      now,
+      ttlHours,
+      ...(createdAt === undefined ? {} : { createdAt }),
+      ...(expiresAt === undefined ? {} : { expiresAt }),
+    });
   const changed: StackToDeploy[] = [];
   for (const stack of assembly.stacks) {
     const wave = String(waves.get(stack.name) ?? 0);
     const current = existing.get(stack.name);
-    if (current !== undefined && isUnchanged(current, stack, wave, renewBefore)) {
+    const check = { wave, now, ttlHours, recorded: state.stacks[stack.name] };
+    const reason = current === undefined ? undefined : await whyDeploy(current, stack, check, ports);
+    if (current !== undefined && reason === undefined) {
       record.setStack({ name: stack.name, outcome: 'unchanged', status: current.status });
       continue;
     }
+    if (reason !== undefined) ports.log.info(`${stack.name}: deploying, ${reason}`);
     record.setStack({ name: stack.name, outcome: 'not-deployed' });
-    changed.push({
-      name: stack.name,
-      tags: { ...tags, [TAG.fingerprint]: stack.fingerprint, [TAG.wave]: wave },
-    });
+    // A new stack joins the environment's expiry; an existing one keeps its own until it renews.
+    const expiresAt = current === undefined ? sharedExpiry : keptExpiry(current.tags, now, ttlHours);
+    changed.push({ name: stack.name, tags: { ...tagsFor(expiresAt), [TAG.wave]: wave } });
   }
-  return { existing, changed, tags };
+  return { existing, changed, tags: tagsFor(sharedExpiry), state };
 }
 
-function isUnchanged(
+/** The environment's state; a store that cannot be read counts as no state (every stack deploys). */
+async function readState(request: DeployRequest, ports: DeployPorts): Promise<EnvironmentState> {
+  try {
+    return (await ports.state.read(request.environment)) ?? emptyState();
+  } catch (error) {
+    ports.log.warning(`${messageOf(error)}: every stack is deployed, as if nothing were recorded.`);
+    return emptyState();
+  }
+}
+
+/**
+ * Why an existing stack must be deployed, or undefined when it is as prenv left it: settled, the
+ * same fingerprint and wave, an expiry far enough away, and a live template whose hash is the one
+ * prenv recorded (one GetTemplate, only for a stack that passes every other check).
+ */
+async function whyDeploy(
   current: StackInfo,
   stack: SynthesizedStack,
-  wave: string,
-  renewBefore: number,
-): boolean {
-  const expiresAt = Date.parse(current.tags[TAG.expiresAt] ?? '');
-  return (
-    SETTLED_OK.has(current.status) &&
-    current.tags[TAG.fingerprint] === stack.fingerprint &&
-    current.tags[TAG.wave] === wave &&
-    Number.isFinite(expiresAt) &&
-    expiresAt >= renewBefore
-  );
+  check: { wave: string; now: Date; ttlHours: number; recorded: StackState | undefined },
+  ports: DeployPorts,
+): Promise<string | undefined> {
+  const { recorded } = check;
+  if (!SETTLED_OK.has(current.status)) return `it is ${current.status}`;
+  if (LEGACY_TAG.sha in current.tags || LEGACY_TAG.fingerprint in current.tags) {
+    return 'once, to drop the per-push tags prenv 0.1.0 wrote';
+  }
+  if (recorded === undefined) return 'prenv has no record of what it deployed there';
+  if (recorded.fingerprint !== stack.fingerprint) return 'it changed';
+  if (current.tags[TAG.wave] !== check.wave) return 'its dependency order changed';
+  if (keptExpiry(current.tags, check.now, check.ttlHours) === undefined) return 'to renew its expiry';
+  if ((stack.ssmParameters ?? []).length > 0) {
+    return `its template resolves SSM parameters at each deploy (${stack.ssmParameters?.join(', ')})`;
+  }
+  const body = await ports.stacks.template(current.name);
+  if (body === undefined || templateHash(body) !== recorded.templateHash) {
+    ports.log.warning(
+      `${current.name} was changed outside prenv: its live template is not the one prenv deployed. Deploying it again.`,
+    );
+    return 'its live template was changed out of band';
+  }
+  return undefined;
+}
+
+/** The latest of some ISO timestamps. */
+function latestOf(values: readonly (string | undefined)[]): string | undefined {
+  return values
+    .filter((value): value is string => value !== undefined && value !== '')
+    .sort()
+    .at(-1);
 }
 
 /** Looks at every stack of the app before any write: refuses foreign stacks, repairs or waits on odd states. */

@@ -5,7 +5,7 @@ import { userinfoSecrets } from '../domain/environment-url.js';
 import { valuesToMask } from '../domain/hidden-outputs.js';
 import { type ArrangedOutputs, arrangeOutputs } from '../domain/outputs.js';
 import type { StackOutput, TestSummary } from '../domain/report.js';
-import type { StackInfo } from '../ports.js';
+import type { AwsCredentials, StackInfo } from '../ports.js';
 import { credentialVariables } from './credentials.js';
 import type { DeployRecord } from './deploy-record.js';
 import type { DeployPorts, DeployRequest } from './deploy-types.js';
@@ -69,12 +69,16 @@ export async function runE2e(
 ): Promise<TestSummary | undefined> {
   const { inputs } = request;
   if (inputs.testCommand === undefined) return undefined;
+  // Credentials that outlast the command: assumed again now unless they last test-timeout-minutes more.
+  const credentials =
+    (await request.session.current?.({ validForMs: inputs.testTimeoutMinutes * 60_000 })) ??
+    request.session.credentials;
   return runTests(
     {
       command: inputs.testCommand,
       cwd: inputs.testWorkingDirectory,
       timeoutMinutes: inputs.testTimeoutMinutes,
-      env: testEnvironment(request, results.arranged.variables, results.outputsFile),
+      env: testEnvironment(request, credentials, results.arranged.variables, results.outputsFile),
       ...(inputs.testReport === undefined ? {} : { report: inputs.testReport }),
       workspace: request.workspace,
     },
@@ -85,6 +89,7 @@ export async function runE2e(
 /** The e2e command's environment: the step's, then the safe outputs, then prenv's own and the credentials. */
 function testEnvironment(
   request: DeployRequest,
+  credentials: AwsCredentials,
   variables: Readonly<Record<string, string>>,
   outputsFile: string,
 ): Record<string, string> {
@@ -95,7 +100,7 @@ function testEnvironment(
   return {
     ...env,
     ...variables,
-    ...credentialVariables(request.session),
+    ...credentialVariables(request.session, credentials),
     PRENV_NAME: request.environment,
     PRENV_OUTPUTS: outputsFile,
     PRENV_PULL_REQUEST: String(request.pullRequest),

@@ -9,6 +9,7 @@ import type {
   GitHubPort,
   Log,
   StacksPort,
+  StateStore,
   StepPort,
   TestReportReader,
 } from '../ports.js';
@@ -21,6 +22,8 @@ export interface DeployPorts {
   readonly step: StepPort;
   readonly reporter: Reporter;
   readonly stacks: StacksPort;
+  /** Where per-push facts live: fingerprints, commits, live template hashes. */
+  readonly state: StateStore;
   readonly cdk: CdkPort;
   readonly runner: CommandRunner;
   readonly junit: TestReportReader;

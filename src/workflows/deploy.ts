@@ -62,7 +62,7 @@ async function synthesizeAndApply(
   try {
     const plan = await planDeploy(assembly, request, ports, record);
     await reviewChanges(assembly, plan, request, ports, record);
-    await record.time('deploy', () => applyChanges(assembly, plan.changed, request, ports, record));
+    await record.time('deploy', () => applyChanges(assembly, plan, request, ports, record));
     return plan;
   } finally {
     await assembly.dispose().catch(() => undefined);
@@ -145,7 +145,7 @@ async function succeed(
   record.finish(arranged, result);
   // Unchanged stacks keep their tags: the environment expires when its latest written tag says.
   const expiresAt = latest([
-    ...(record.deployedAny ? [plan.tags[TAG.expiresAt]] : []),
+    ...(record.deployedAny ? plan.changed.map((stack) => stack.tags[TAG.expiresAt]) : []),
     ...[...plan.existing.values()].map((stack) => stack.tags[TAG.expiresAt]),
   ]);
   const createdAt = plan.tags[TAG.createdAt];

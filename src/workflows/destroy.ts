@@ -1,8 +1,9 @@
-import { isoSeconds, mayDelete, TAG } from '../domain/ownership.js';
+import { isoSeconds, LEGACY_TAG, mayDelete } from '../domain/ownership.js';
 import type { EnvironmentReport } from '../domain/report.js';
 import { describeRetained, retainedResources } from '../domain/retained.js';
+import { lastSha } from '../domain/state.js';
 import { messageOf } from '../errors.js';
-import type { BucketsPort, Clock, Log, StackInfo, StacksPort, StepPort } from '../ports.js';
+import type { BucketsPort, Clock, Log, StackInfo, StacksPort, StateStore, StepPort } from '../ports.js';
 import { createdAtOf, deleteStacks } from './delete-stacks.js';
 import type { Reporter } from './reporter.js';
 import { saveRunState } from './run-state.js';
@@ -22,6 +23,8 @@ export interface DestroyPorts {
   readonly clock: Clock;
   readonly step: StepPort;
   readonly stacks: StacksPort;
+  /** The environment's state: read for the last commit, deleted once no stack is left. */
+  readonly state: StateStore;
   readonly reporter: Reporter;
   /** Empties a failed stack's own buckets before the delete is retried; none: no emptying. */
   readonly buckets?: BucketsPort;
@@ -71,18 +74,20 @@ export async function destroy(
     pullRequest: request.pullRequest,
     stacks: owned.map((stack) => stack.name),
   });
+  const state = await ports.state.read(request.environment).catch(() => undefined);
   const deletion = await log.group('Delete stacks', () =>
     deleteStacks(ports.stacks, owned, log, ports.buckets),
   );
   saveRunState(ports.step, { phase: 'done' });
   const createdAt = createdAtOf(owned);
   const left = deletion.stacks.filter((stack) => stack.outcome === 'left-behind');
+  if (left.length === 0) await deleteState(request.environment, ports);
   const retained = retainedResources(deletion.stacks);
   const forced = deletion.stacks.some((stack) => stack.outcome === 'force-deleted');
-  // The commit the environment was last deployed at.
-  const sha = owned
-    .map((stack) => stack.tags[TAG.sha])
-    .find((value): value is string => value !== undefined && /^[0-9a-f]{7,40}$/.test(value));
+  // The commit the environment was last deployed at (prenv 0.1.0 kept it in a stack tag).
+  const sha = [lastSha(state), ...owned.map((stack) => stack.tags[LEGACY_TAG.sha])].find(
+    (value): value is string => value !== undefined && /^[0-9a-f]{7,40}$/.test(value),
+  );
   const report: EnvironmentReport = {
     state: left.length > 0 || forced ? 'destroy-failed' : 'destroyed',
     environment: request.environment,
@@ -124,4 +129,15 @@ export async function destroy(
       : []),
   ];
   return { report, ...(problems.length > 0 ? { failure: problems.join('. ') } : {}) };
+}
+
+/** Deletes the environment's state; a failure is a warning, the stacks are what matters. */
+async function deleteState(environment: string, ports: DestroyPorts): Promise<void> {
+  try {
+    await ports.state.delete(environment);
+  } catch (error) {
+    ports.log.warning(
+      `The stacks are deleted, but prenv's state of ${environment} is not: ${messageOf(error)}`,
+    );
+  }
 }

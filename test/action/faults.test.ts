@@ -58,7 +58,9 @@ describe('the whole lifecycle with 30% of AWS calls faulted', () => {
     expect(sweep.exitCode, sweep.log).toBe(0);
 
     const faulted = proxy.calls.filter((call) => call.fault !== undefined);
-    expect(faulted.length).toBeGreaterThan(20);
+    // About 70 calls after the first run (fewer since prenv stopped polling every millisecond): about
+    // twenty faults, never none.
+    expect(faulted.length).toBeGreaterThan(10);
     proxy.configure({});
     expect((await liveStackNames(moto)).filter((name) => name.startsWith('pr-42-'))).toEqual([]);
   }, 400_000);

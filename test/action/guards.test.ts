@@ -50,7 +50,7 @@ describe('refusals before any AWS write', () => {
       });
       expect(child.status).toBe(1);
       expect(child.stdout).toContain(
-        '::error::mode must be one of auto, deploy, destroy, cleanup; got "deploi"',
+        '::error::mode must be one of auto, deploy, destroy, cleanup, report; got "deploi"',
       );
       const run = await runAction({
         actionDir: bare,

@@ -6,6 +6,7 @@ import { type AwsProxy, startAwsProxy } from '../support/aws-proxy.js';
 import { type GitHubServer, startGitHubServer } from '../support/github-server.js';
 import { type Moto, startMoto } from '../support/moto.js';
 import { liveStackNames, plantStacks, stackTags } from '../support/moto-stacks.js';
+import { addOutputOutOfBand, storedState } from '../support/moto-state.js';
 import { runAction } from '../support/run-action.js';
 
 let moto: Moto;
@@ -18,6 +19,7 @@ const inputs = {
   bootstrap: 'true',
 };
 const SYNC_SHA = 'b'.repeat(40);
+const REPO = 'octo-org/invoices';
 
 const stackNames = () => liveStackNames(moto);
 const plantDecoy = (name: string, tags: Record<string, string>) => plantStacks(moto, [{ name, tags }]);
@@ -66,6 +68,9 @@ describe('one pull request, opened → synchronize → closed, on moto', () => {
     ]);
     expect(run.summary).toContain('pr-42');
     expect(run.envFile).toBe('');
+    const state = await storedState(moto, REPO, 'pr-42');
+    expect(Object.keys(state?.stacks ?? {}).sort()).toEqual(['pr-42-api', 'pr-42-base']);
+    expect(await stackTags(moto, 'pr-42-api')).not.toHaveProperty('prenv:sha');
   });
 
   it('synchronize with no infrastructure change: no CloudFormation write at all', async () => {
@@ -79,11 +84,32 @@ describe('one pull request, opened → synchronize → closed, on moto', () => {
     });
     expect(run.exitCode, run.log).toBe(0);
     expect(proxy.writes('cloudformation')).toEqual([]);
+    expect(proxy.writes('ssm')).toEqual([]);
+    // Per stack: DescribeStacks and one GetTemplate (did anyone change it out of band?).
+    const getTemplates = proxy.calls.filter((call) => call.action === 'GetTemplate');
+    expect(getTemplates).toHaveLength(2);
     expect(JSON.parse(run.outputs.outputs ?? '{}')).toHaveProperty('QueueAddress');
     expect(github.comments(42)).toHaveLength(1);
   });
 
+  it('synchronize after someone changed a stack out of band: that stack is deployed again, its outputs are prenv’s', async () => {
+    await addOutputOutOfBand(moto, 'pr-42-base', 'Injected', 'from-outside');
+    proxy.calls.length = 0;
+    const run = await runAction({
+      moto,
+      github,
+      inputs,
+      env: env(),
+      event: 'pull-request-synchronize',
+    });
+    expect(run.exitCode, run.log).toBe(0);
+    expect(proxy.writes('cloudformation').length).toBeGreaterThan(0);
+    expect(JSON.parse(run.outputs.outputs ?? '{}')).not.toHaveProperty('Injected');
+    expect(run.log).toContain('pr-42-base was changed outside prenv');
+  });
+
   it('synchronize with a change: only the changed stack is deployed, the comment is edited in place', async () => {
+    const apiTags = await stackTags(moto, 'pr-42-api');
     proxy.calls.length = 0;
     const run = await runAction({
       moto,
@@ -102,8 +128,11 @@ describe('one pull request, opened → synchronize → closed, on moto', () => {
     expect(actions).toContain('GetTemplate');
     expect(actions.filter((action) => action.includes('ChangeSet'))).toEqual([]);
     expect(github.comments(42)[0]?.body).toContain('#### Infrastructure changes in this push');
-    expect((await stackTags(moto, 'pr-42-api'))['prenv:sha']).toBe(SYNC_SHA);
-    expect((await stackTags(moto, 'pr-42-base'))['prenv:sha']).not.toBe(SYNC_SHA);
+    const state = await storedState(moto, REPO, 'pr-42');
+    expect(state?.stacks['pr-42-api']?.sha).toBe(SYNC_SHA);
+    expect(state?.stacks['pr-42-base']?.sha).not.toBe(SYNC_SHA);
+    // The stack tags did not change with the push: nothing rewrites every resource's tags.
+    expect(await stackTags(moto, 'pr-42-api')).toEqual(apiTags);
     expect(github.comments(42)).toHaveLength(1);
   });
 
@@ -121,6 +150,7 @@ describe('one pull request, opened → synchronize → closed, on moto', () => {
     expect(run.exitCode, run.log).toBe(0);
     expect(JSON.parse(run.outputs.stacks ?? '[]')).toEqual(['pr-42-api', 'pr-42-base']);
     expect(await stackNames()).toEqual(['CDKToolkit', 'pr-42-shared', 'shared-network']);
+    expect(await storedState(moto, REPO, 'pr-42')).toBeUndefined();
     // Every push's deployment: GitHub's auto_inactive skips transient environments.
     const last = github.deployments().map((d) => github.deploymentStatuses(d.id).at(-1)?.state);
     expect(last.length).toBeGreaterThan(1);

@@ -93,6 +93,13 @@ describe('CloudFormationStacks on moto', () => {
     expect(stack?.createdAt).toBeInstanceOf(Date);
   });
 
+  it('reads the live template (GetTemplate) as it was deployed, and undefined for a stack that is gone', async () => {
+    await create('pr-42-api');
+
+    expect(JSON.parse((await stacks.template('pr-42-api')) ?? '')).toEqual(JSON.parse(TEMPLATE));
+    expect(await stacks.template('pr-404-api')).toBeUndefined();
+  });
+
   it('answers undefined for a stack that does not exist', async () => {
     expect(await stacks.get('pr-404-api')).toBeUndefined();
   });

@@ -39,6 +39,14 @@ describe('readEvent', () => {
     expect(event.pullRequest).toMatchObject({ state: 'closed', merged: false });
   });
 
+  it.each(['pull-request-labeled', 'pull-request-unlabeled'] as const)(
+    'reads the label added or removed on %s',
+    (name) => {
+      const event = readEvent('pull_request', REPO, GITHUB_SHA, loadEvent(name));
+      expect(event).toMatchObject({ action: name.replace('pull-request-', ''), label: 'preview' });
+    },
+  );
+
   it("reads a fork PR's head repository", () => {
     const event = readEvent('pull_request', REPO, GITHUB_SHA, loadEvent('pull-request-opened-fork'));
     expect(event.pullRequest?.headRepository).toBe('outsider-dev/invoices');

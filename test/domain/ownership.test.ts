@@ -3,6 +3,7 @@ import {
   describeOwner,
   isExpired,
   isoSeconds,
+  keptExpiry,
   MANAGED_BY,
   mayDelete,
   ownedByPullRequest,
@@ -81,7 +82,6 @@ describe('ownershipTags', () => {
     repository: REPO,
     pullRequest: 42,
     environment: 'pr-42',
-    sha: 'c0ffee',
     now: NOW,
     ttlHours: 72,
   };
@@ -92,10 +92,19 @@ describe('ownershipTags', () => {
       'prenv:repository': REPO,
       'prenv:pull-request': '42',
       'prenv:environment': 'pr-42',
-      'prenv:sha': 'c0ffee',
       'prenv:expires-at': '2026-06-04T12:00:00Z',
       'prenv:created-at': '2026-06-01T12:00:00Z',
     });
+  });
+
+  it('writes no per-push fact (commit, fingerprint): the same tags on every push', () => {
+    const later = ownershipTags({
+      ...base,
+      now: new Date(NOW.getTime() + 3_600_000),
+      createdAt: '2026-06-01T12:00:00Z',
+      expiresAt: '2026-06-04T12:00:00Z',
+    });
+    expect(later).toEqual(ownershipTags(base));
   });
 
   it('keeps the creation time of an environment that already exists', () => {
@@ -291,5 +300,21 @@ describe('mayDelete: tags are claims, checked against the name and the template'
       mayDelete({ name: 'pr-42-api', tags: { ...tagged('42'), [TAG.managedBy]: 'Prenv' } }, cleanup),
     ).toBe(false);
     expect(mayDelete({ name: 'pr-42-api', tags: {} }, cleanup)).toBe(false);
+  });
+});
+
+describe('keptExpiry: the one tag that may change, and only rarely', () => {
+  const now = new Date('2026-06-01T12:00:00Z');
+  const at = (value: string): Tags => ({ [TAG.expiresAt]: value });
+
+  it('keeps an expiry at least half the TTL away', () => {
+    expect(keptExpiry(at('2026-06-03T00:00:00Z'), now, 72)).toBe('2026-06-03T00:00:00Z');
+    expect(keptExpiry(at('2026-06-04T12:00:00Z'), now, 72)).toBe('2026-06-04T12:00:00Z');
+  });
+
+  it('renews (undefined) one less than half the TTL away, missing or unreadable', () => {
+    expect(keptExpiry(at('2026-06-02T23:59:59Z'), now, 72)).toBeUndefined();
+    expect(keptExpiry({}, now, 72)).toBeUndefined();
+    expect(keptExpiry(at('soon'), now, 72)).toBeUndefined();
   });
 });

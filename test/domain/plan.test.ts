@@ -196,6 +196,16 @@ describe('withApproval', () => {
     });
   });
 
+  it('keeps require-label on the deploy it makes', () => {
+    const event = labeled('infra-approved');
+    expect(
+      withApproval(planRun('auto', event, undefined, 'preview'), 'auto', event, 'infra-approved', 'preview'),
+    ).toMatchObject({
+      kind: 'deploy',
+      requireLabel: 'preview',
+    });
+  });
+
   it('changes nothing for another label, without approve-label, or in an explicit mode', () => {
     const other = labeled('bug');
     expect(withApproval(planRun('auto', other), 'auto', other, 'infra-approved').kind).toBe('skip');
@@ -236,5 +246,78 @@ describe('mode report', () => {
   it('skips what auto skips: fork PRs and PR actions that change nothing', () => {
     expect(planRun('report', event('pull-request-opened-fork')).kind).toBe('skip');
     expect(planRun('report', pullRequestEvent('labeled')).kind).toBe('skip');
+  });
+});
+
+describe('require-label', () => {
+  const LABEL = 'preview';
+  const labelEvent = (name: 'pull-request-labeled' | 'pull-request-unlabeled', label: string) =>
+    readEvent('pull_request', REPO, GITHUB_SHA, loadEvent(name, { label: { name: label } }));
+  const OPENED_SHA = '6dcb09b5b57875f334f61aebed695e2e4193db5e';
+
+  it('deploys when that label is added, to be checked against the PR’s labels when the run starts', () => {
+    expect(planRun('auto', event('pull-request-labeled'), undefined, LABEL)).toEqual({
+      kind: 'deploy',
+      pullRequest: 42,
+      sha: OPENED_SHA,
+      requireLabel: LABEL,
+    });
+  });
+
+  it('destroys when that label is removed, unless the PR carries it again when the run starts', () => {
+    expect(planRun('auto', event('pull-request-unlabeled'), undefined, LABEL)).toEqual({
+      kind: 'destroy',
+      pullRequest: 42,
+      requireLabel: LABEL,
+    });
+  });
+
+  it('matches the label regardless of case, as GitHub does', () => {
+    expect(planRun('auto', labelEvent('pull-request-labeled', 'Preview'), undefined, LABEL).kind).toBe(
+      'deploy',
+    );
+  });
+
+  it.each(['pull-request-labeled', 'pull-request-unlabeled'] as const)(
+    'ignores %s of another label, naming both labels',
+    (name) => {
+      const plan = planRun('auto', labelEvent(name, 'bug'), undefined, LABEL);
+      expect(plan.kind).toBe('skip');
+      expect(plan).toMatchObject({ reason: expect.stringContaining('"bug"') });
+      expect(plan).toMatchObject({ reason: expect.stringContaining('"preview"') });
+    },
+  );
+
+  it.each(['pull-request-opened', 'pull-request-synchronize', 'pull-request-reopened'] as const)(
+    '%s deploys only while the PR carries the label',
+    (name) => {
+      expect(planRun('auto', event(name), undefined, LABEL)).toMatchObject({
+        kind: 'deploy',
+        pullRequest: 42,
+        requireLabel: LABEL,
+      });
+    },
+  );
+
+  it('closed destroys whatever the labels (what exists; a PR that never had an environment gets no comment)', () => {
+    expect(planRun('auto', event('pull-request-closed-merged'), undefined, LABEL)).toEqual({
+      kind: 'destroy',
+      pullRequest: 42,
+      requireLabel: LABEL,
+    });
+  });
+
+  it('without require-label, labeled and unlabeled change nothing', () => {
+    for (const name of ['pull-request-labeled', 'pull-request-unlabeled'] as const) {
+      expect(planRun('auto', event(name)).kind).toBe('skip');
+    }
+  });
+
+  it('leaves explicit modes alone', () => {
+    expect(planRun('deploy', event('pull-request-unlabeled'), undefined, LABEL)).toEqual({
+      kind: 'deploy',
+      pullRequest: 42,
+      sha: OPENED_SHA,
+    });
   });
 });

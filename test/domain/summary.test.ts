@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { markerFor } from '../../src/domain/comment.js';
-import type { CleanupReport, EnvironmentReport } from '../../src/domain/report.js';
+import type { CleanupReport, EnvironmentReport, SweptEnvironment } from '../../src/domain/report.js';
 import { renderCleanupSummary, renderSummary, SUMMARY_BUDGET } from '../../src/domain/summary.js';
 
 // Goldens: regenerate with `npx vitest run test/domain -u` and review the diff.
@@ -139,5 +139,56 @@ describe('renderCleanupSummary', () => {
     expect(body).toContain('**20000** deleted');
     expect(body).toMatch(/… \d+ more not shown; see the \[workflow run\]/);
     expect(body).toContain('and 2 more');
+  });
+
+  describe('several regions', () => {
+    const [pr40, pr31] = sweep.environments;
+    const regional: CleanupReport = {
+      ...sweep,
+      kept: 3,
+      environments: [
+        { ...(pr40 as SweptEnvironment), region: 'eu-west-2' },
+        { ...(pr31 as SweptEnvironment), region: 'us-east-1' },
+        { ...(pr40 as SweptEnvironment), region: 'us-east-1' },
+      ],
+      regions: [
+        { region: 'eu-west-2', kept: 1 },
+        { region: 'us-east-1', kept: 2 },
+        { region: 'ap-south-2', kept: 0, error: 'The security token included in the request is invalid.' },
+      ],
+    };
+
+    it('groups the environments by region, each with its counts (golden)', async () => {
+      const body = renderCleanupSummary(regional);
+      await expect(body).toMatchFileSnapshot('golden/cleanup-regions.golden.md');
+      const sections = body.split('### ');
+      expect(sections[1]).toMatch(/^`eu-west-2`[\s\S]*\*\*1\*\* deleted · \*\*0\*\* failed · \*\*1\*\* kept/);
+      expect(sections[1]).not.toContain('pr-31');
+      expect(sections[2]).toMatch(/^`us-east-1`[\s\S]*\*\*1\*\* deleted · \*\*1\*\* failed · \*\*2\*\* kept/);
+      expect(sections[2]).toContain('pr-31-data');
+      expect(sections[3]).toMatch(/^`ap-south-2`\n\n❌ Could not sweep this region: The security token/);
+      expect(body).toContain('in 3 regions');
+    });
+
+    it('names the one region swept in the heading line, with a single table', () => {
+      const body = renderCleanupSummary({ ...sweep, regions: [{ region: 'eu-west-2', kept: 3 }] });
+      expect(body).toContain('Swept `acme/invoices` in `eu-west-2` at');
+      expect(body).not.toContain('###');
+    });
+
+    it('keeps to the budget across regions', () => {
+      const many: CleanupReport = {
+        ...regional,
+        environments: Array.from({ length: 20_000 }, (_, i) => ({
+          ...(pr40 as SweptEnvironment),
+          environment: `pr-${i}`,
+          region: i % 2 === 0 ? 'eu-west-2' : 'us-east-1',
+        })),
+      };
+      const body = renderCleanupSummary(many);
+      expect(body.length).toBeLessThanOrEqual(SUMMARY_BUDGET + 1);
+      expect(body).toContain('**10000** deleted');
+      expect(body).toMatch(/… \d+ more not shown/);
+    });
   });
 });

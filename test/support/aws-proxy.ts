@@ -7,7 +7,8 @@ import {
 } from 'node:http';
 import type { Socket } from 'node:net';
 import { seeded } from './random.js';
-import { applyRealism, queryParams, type RealismSwitch } from './realism/realism.js';
+import { type AnswerSwitch, asMiddleware } from './realism/realism.js';
+import { type RealismSwitch, throughRealism } from './realism/switch.js';
 
 /** One AWS API call seen by the proxy. */
 export interface AwsCall {
@@ -16,6 +17,8 @@ export interface AwsCall {
   readonly status: number;
   /** Set when the proxy answered with an injected fault instead of forwarding. */
   readonly fault?: 'throttling' | 'server-error' | 'reset';
+  /** Set when a realism switch answered instead of moto. */
+  readonly answeredBy?: string;
 }
 
 /** How the proxy misbehaves. */
@@ -28,8 +31,8 @@ export interface ProxyOptions {
   readonly faultable?: (call: { service: string; action: string }) => boolean;
   /** Deterministic randomness for fault decisions. @default a seeded generator */
   readonly random?: () => number;
-  /** Behaviours of real AWS that moto lacks, each from test/support/realism/. @default none */
-  readonly realism?: readonly RealismSwitch[];
+  /** What real AWS does that moto does not (test/support/realism), applied in this order. */
+  readonly realism?: readonly (RealismSwitch | AnswerSwitch)[];
 }
 
 /** A loopback proxy in front of moto that records every AWS call and can add latency or faults. */
@@ -80,22 +83,21 @@ export async function startAwsProxy(target: string, initial: ProxyOptions = {}):
       fault(outgoing, kind, call);
       return;
     }
-    const realistic = await applyRealism(
-      options.realism ?? [],
-      {
+    if (options.realism !== undefined && options.realism.length > 0) {
+      const { method = 'GET', url = '/', headers } = incoming;
+      const answer = await throughRealism(
+        options.realism.map((realism) => ('handle' in realism ? realism : asMiddleware(realism, target))),
+        { ...call, method, url, headers, body },
+        Number(upstream.port),
+      ).catch(() => undefined);
+      if (answer === undefined) return void outgoing.destroy();
+      calls.push({
         ...call,
-        params: queryParams(body),
-        method: incoming.method ?? 'GET',
-        path: incoming.url ?? '/',
-        headers: incoming.headers,
-        body,
-      },
-      target,
-    );
-    if (realistic !== undefined) {
-      calls.push({ ...call, status: realistic.status });
-      outgoing.writeHead(realistic.status, realistic.headers);
-      outgoing.end(realistic.body);
+        status: answer.status,
+        ...(answer.answeredBy === undefined ? {} : { answeredBy: answer.answeredBy }),
+      });
+      outgoing.writeHead(answer.status, answer.headers);
+      outgoing.end(answer.body);
       return;
     }
     const forwarded = httpRequest(

@@ -29,7 +29,7 @@ import type {
 
 /** One call on a fake, in the order calls happened across every fake sharing the journal. */
 export interface JournalEntry {
-  readonly port: 'stacks' | 'cdk' | 'github' | 'runner';
+  readonly port: 'stacks' | 'cdk' | 'github' | 'runner' | 'state';
   readonly method: string;
   /** The stack, PR or environment the call was about. */
   readonly target?: string;
@@ -50,9 +50,11 @@ export class Journal {
     return this.entries.findIndex(match);
   }
 
-  /** Writes to AWS (CloudFormation deletes and CDK deploys/bootstraps), in order. */
+  /** Writes to AWS (CloudFormation deletes, CDK deploys/bootstraps, the state store), in order. */
   awsWrites(): JournalEntry[] {
-    return this.entries.filter((entry) => entry.write && (entry.port === 'stacks' || entry.port === 'cdk'));
+    return this.entries.filter(
+      (entry) => entry.write && (entry.port === 'stacks' || entry.port === 'cdk' || entry.port === 'state'),
+    );
   }
 }
 
@@ -162,7 +164,12 @@ export class FakeStep implements StepPort {
 /** What a fake CDK deploy writes into the fake CloudFormation (FakeStacks implements it). */
 export interface DeployTarget {
   /** Creates or updates a stack as a successful deploy would. */
-  applyDeploy(name: string, tags: Readonly<Record<string, string>>, outputs: readonly StackOutput[]): void;
+  applyDeploy(
+    name: string,
+    tags: Readonly<Record<string, string>>,
+    outputs: readonly StackOutput[],
+    template: string,
+  ): void;
   /** Leaves a stack as a failed deploy would (rolled back), with its root cause when known. */
   applyFailure(name: string, failure?: FailureCause): void;
 }
@@ -172,6 +179,8 @@ export interface FakeSynthStack {
   readonly name: string;
   readonly dependencies?: readonly string[];
   readonly fingerprint?: string;
+  /** Template parameters resolved from SSM at deploy (see SynthesizedStack). */
+  readonly ssmParameters?: readonly string[];
   /** Outputs the stack has once deployed: OutputKey → value. */
   readonly outputs?: Readonly<Record<string, string>>;
   /** Where the app pins the stack (undefined: environment-agnostic). */
@@ -224,6 +233,7 @@ export class FakeCdk implements CdkPort {
       name: stack.name,
       dependencies: stack.dependencies ?? [],
       fingerprint: stack.fingerprint ?? `fp-${stack.name}`,
+      ...(stack.ssmParameters === undefined ? {} : { ssmParameters: stack.ssmParameters }),
       ...(stack.account === undefined ? {} : { account: stack.account }),
       ...(stack.region === undefined ? {} : { region: stack.region }),
     }));
@@ -280,7 +290,12 @@ export class FakeCdk implements CdkPort {
         key,
         value,
       }));
-      this.options.target?.applyDeploy(stack.name, stack.tags, outputs);
+      this.options.target?.applyDeploy(
+        stack.name,
+        stack.tags,
+        outputs,
+        fakeTemplate(stack.name, spec?.fingerprint),
+      );
       emit({ code: 'stack-deployed', stack: stack.name, ms: 1000, noOp: false });
     }
   }
@@ -289,6 +304,11 @@ export class FakeCdk implements CdkPort {
   deployedNames(): string[][] {
     return this.deployCalls.map((call) => call.stacks.map((stack) => stack.name));
   }
+}
+
+/** The template the fake CDK deploys for a stack: it follows the fingerprint, as a real one would. */
+export function fakeTemplate(name: string, fingerprint = `fp-${name}`): string {
+  return JSON.stringify({ Description: `${name} at ${fingerprint}`, Resources: {} });
 }
 
 /** One e2e run. */
@@ -364,7 +384,7 @@ export class FakeGitHub implements GitHubPort {
 
   constructor(private readonly journal?: Journal) {}
 
-  /** Adds an open (or closed) PR, carrying `labels`, from `headRepository` (another one: a fork). */
+  /** Adds an open (or closed) PR, carrying `labels`. */
   withPull(
     number: number,
     state: 'open' | 'closed' = 'open',
@@ -372,7 +392,7 @@ export class FakeGitHub implements GitHubPort {
     labels: string[] = [],
     headRepository = 'acme/invoices',
   ): this {
-    this.pulls.set(number, { number, state, merged, headSha: `sha-${number}`, labels, headRepository });
+    this.pulls.set(number, { number, state, merged, headSha: `sha-${number}`, headRepository, labels });
     return this;
   }
 

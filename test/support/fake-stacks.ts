@@ -7,7 +7,7 @@
 import { TAG } from '../../src/domain/ownership.js';
 import type { FailureCause, StackOutput } from '../../src/domain/report.js';
 import type { BucketsPort, StackInfo, StackResource, StacksPort } from '../../src/ports.js';
-import { type DeployTarget, type FakeClock, type Journal, tick } from './fake-ports.js';
+import { type DeployTarget, type FakeClock, fakeTemplate, type Journal, tick } from './fake-ports.js';
 
 /** A stack to seed the fake with. */
 export interface FakeStackSpec {
@@ -42,11 +42,21 @@ export interface FakeStackSpec {
   readonly parentId?: string;
   /** What resources() answers. */
   readonly resources?: readonly StackResource[];
+  /** The live template (GetTemplate). @default the fake CDK's template for `fp-<name>` */
+  readonly template?: string;
 }
 
 /** One call on the port. */
 export interface StacksCall {
-  readonly method: 'get' | 'list' | 'delete' | 'settle' | 'firstFailure' | 'resources' | 'unprotect';
+  readonly method:
+    | 'get'
+    | 'list'
+    | 'delete'
+    | 'settle'
+    | 'firstFailure'
+    | 'resources'
+    | 'unprotect'
+    | 'template';
   /** The stack's name (for id-based calls, the name the id belongs to). */
   readonly target?: string;
   readonly id?: string;
@@ -79,6 +89,7 @@ interface Entry {
   terminationProtection: boolean;
   parentId?: string;
   resources: StackResource[];
+  template: string;
   gone: boolean;
   /** A delete under way: polls left, and how it ends. */
   deleting?: { pollsLeft: number; fails: boolean };
@@ -138,6 +149,7 @@ export class FakeStacks implements StacksPort, DeployTarget {
       terminationProtection: spec.terminationProtection ?? false,
       ...(spec.parentId === undefined ? {} : { parentId: spec.parentId }),
       resources: [...(spec.resources ?? [])],
+      template: spec.template ?? fakeTemplate(spec.name),
       gone: false,
     });
     return id;
@@ -151,6 +163,12 @@ export class FakeStacks implements StacksPort, DeployTarget {
   /** Runs fn once every later call has its answer (e.g. a stack vanishing right after list()). */
   afterEachCall(fn: Hook): void {
     this.afterHooks.push(fn);
+  }
+
+  /** Changes a stack's template out of band (another actor, the console), by name. */
+  changeTemplate(name: string, template: string): void {
+    const entry = this.live(name);
+    if (entry !== undefined) entry.template = template;
   }
 
   /** Deletes a stack out of band (another actor), by name. */
@@ -271,16 +289,28 @@ export class FakeStacks implements StacksPort, DeployTarget {
     entry.terminationProtection = false;
   }
 
-  applyDeploy(name: string, tags: Readonly<Record<string, string>>, outputs: readonly StackOutput[]): void {
+  async template(name: string): Promise<string | undefined> {
+    await this.enter({ method: 'template', target: name });
+    return this.live(name)?.template;
+  }
+
+  applyDeploy(
+    name: string,
+    tags: Readonly<Record<string, string>>,
+    outputs: readonly StackOutput[],
+    template: string,
+  ): void {
     const entry = this.live(name);
     if (entry === undefined) {
       this.add({
         name,
         tags,
         outputs: Object.fromEntries(outputs.map((output) => [output.key, output.value])),
+        template,
       });
       return;
     }
+    entry.template = template;
     entry.status = 'UPDATE_COMPLETE';
     delete entry.statusReason;
     entry.tags = { ...tags };

@@ -189,6 +189,17 @@ describe('GitHub API stand-in', () => {
     expect(all.map((p) => p.number)).toEqual([44, 43, 42]);
   });
 
+  it('serves the labels a pull request carries, as they change', async () => {
+    server.addPull({ number: 42, labels: ['preview'] });
+    const first = (await octokit.rest.pulls.get({ owner, repo, pull_number: 42 })).data.labels;
+    expect(first).toEqual([expect.objectContaining({ name: 'preview', id: expect.any(Number) })]);
+
+    server.setPullLabels(42, ['bug', 'preview']);
+    const later = (await octokit.rest.pulls.get({ owner, repo, pull_number: 42 })).data.labels;
+    expect(later.map((label) => label.name)).toEqual(['bug', 'preview']);
+    expect(later[1]?.id).toBe(first[0]?.id);
+  });
+
   it('fails the first N matching requests, then succeeds, recording every status', async () => {
     server.failNext(2, {
       status: 502,

@@ -12,10 +12,10 @@ export interface PlantedStack {
   readonly tags: Readonly<Record<string, string>>;
 }
 
-/** A CloudFormation client talking to moto directly (not through any proxy). */
-export function cloudFormationOn(moto: Moto): CloudFormationClient {
+/** A CloudFormation client talking to moto directly (not through any proxy), in `region`. */
+export function cloudFormationOn(moto: Moto, region: string = MOTO_ENV.AWS_REGION): CloudFormationClient {
   return new CloudFormationClient({
-    region: MOTO_ENV.AWS_REGION,
+    region,
     endpoint: moto.endpoint,
     credentials: { accessKeyId: MOTO_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: MOTO_ENV.AWS_SECRET_ACCESS_KEY },
   });
@@ -39,8 +39,12 @@ export function ownedTags(
 }
 
 /** Creates trivial stacks (one SNS topic each) with these tags, at most four at a time. */
-export async function plantStacks(moto: Moto, stacks: readonly PlantedStack[]): Promise<void> {
-  const client = cloudFormationOn(moto);
+export async function plantStacks(
+  moto: Moto,
+  stacks: readonly PlantedStack[],
+  region: string = MOTO_ENV.AWS_REGION,
+): Promise<void> {
+  const client = cloudFormationOn(moto, region);
   const queue = [...stacks];
   const worker = async () => {
     for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
@@ -56,10 +60,10 @@ export async function plantStacks(moto: Moto, stacks: readonly PlantedStack[]): 
   await Promise.all(Array.from({ length: 4 }, worker));
 }
 
-/** Names of every live stack on moto, sorted. */
-export async function liveStackNames(moto: Moto): Promise<string[]> {
+/** Names of every live stack on moto in `region`, sorted. */
+export async function liveStackNames(moto: Moto, region: string = MOTO_ENV.AWS_REGION): Promise<string[]> {
   const names: string[] = [];
-  for await (const page of paginateDescribeStacks({ client: cloudFormationOn(moto) }, {})) {
+  for await (const page of paginateDescribeStacks({ client: cloudFormationOn(moto, region) }, {})) {
     for (const stack of page.Stacks ?? []) {
       if (stack.StackStatus !== 'DELETE_COMPLETE') names.push(stack.StackName ?? '');
     }

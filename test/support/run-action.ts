@@ -12,6 +12,11 @@ import { MOTO_ENV, type Moto } from './moto.js';
 export const ROOT = resolve(import.meta.dirname, '../..');
 /** The Node 24 binary the action ships for (the `node` npm package). */
 export const NODE24 = join(ROOT, 'node_modules/node/bin/node');
+/**
+ * Inputs every test run gets unless it says otherwise: moto finishes stack operations at once, so
+ * the tests poll fast. Real AWS runs (and the benchmarks) keep prenv's defaults.
+ */
+export const TEST_INPUTS: Readonly<Record<string, string>> = { 'poll-interval-ms': '50' };
 /** The token tests hand the action and the GitHub stand-in. */
 export const TEST_TOKEN = 'ghs_prenvtesttoken';
 
@@ -86,7 +91,11 @@ export async function prepareActionRun(options: RunActionOptions = {}): Promise<
   await Promise.all(Object.values(files).map((file) => writeFile(file, '')));
   const token = options.github === undefined ? '' : TEST_TOKEN;
   const inputs: Record<string, string> = {};
-  for (const [name, value] of Object.entries({ ...actionDefaults(actionDir), ...options.inputs })) {
+  for (const [name, value] of Object.entries({
+    ...actionDefaults(actionDir),
+    ...TEST_INPUTS,
+    ...options.inputs,
+  })) {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: action.yml's literal expression default
     inputs[name] = value === '${{ github.token }}' ? token : value;
   }

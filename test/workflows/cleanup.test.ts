@@ -4,6 +4,7 @@ import { TAG } from '../../src/domain/ownership.js';
 import { type CleanupRequest, cleanup } from '../../src/workflows/cleanup.js';
 import { FakeClock, FakeGitHub, FakeLog, FakeStep, Journal } from '../support/fake-ports.js';
 import { type FakeStackSpec, FakeStacks } from '../support/fake-stacks.js';
+import { FakeStateStore } from '../support/fake-state.js';
 
 const REPO = 'acme/invoices';
 const NOW = '2025-03-03T12:00:00Z';
@@ -43,14 +44,16 @@ function setup(
   const stacks = new FakeStacks(clock, { journal });
   for (const spec of existing) stacks.add(spec);
   const full: CleanupRequest = { repository: REPO, dryRun: false, comment: true, ...request };
+  const state = new FakeStateStore(journal);
   return {
     journal,
     clock,
     log,
     step,
     stacks,
+    state,
     github,
-    run: () => cleanup(full, { log, clock, step, stacks, github }),
+    run: () => cleanup(full, { log, clock, step, stacks, github, state }),
   };
 }
 
@@ -99,6 +102,22 @@ describe('cleanup', () => {
       'pr-4-api',
     ]);
     expect(world.step.summaries.join('\n')).toContain('prenv cleanup');
+  });
+
+  it("deletes the state of each environment it deleted, and no other environment's", async () => {
+    const world = mixed();
+    const record = { fingerprint: 'f', templateHash: 't', sha: 's', deployedAt: NOW, via: 'deploy' as const };
+    for (const env of ['pr-1', 'pr-2', 'pr-3']) world.state.seed(env, { [`${env}-api`]: record });
+
+    await world.run();
+
+    expect([...world.state.documents.keys()]).toEqual(['pr-3']);
+    expect(
+      world.state.calls
+        .filter((call) => call.method === 'delete')
+        .map((call) => call.environment)
+        .sort(),
+    ).toEqual(['pr-1', 'pr-2', 'pr-4']);
   });
 
   it('asks GitHub once per distinct PR, and never about other repositories', async () => {

@@ -20,6 +20,7 @@ import {
   Journal,
 } from '../support/fake-ports.js';
 import { FakeStacks } from '../support/fake-stacks.js';
+import { FakeStateStore } from '../support/fake-state.js';
 
 const PR = 42;
 const REPO = 'acme/invoices';
@@ -49,6 +50,7 @@ const INPUTS = {
   failOn: 'none',
   hideOutputs: [],
   commentAuthor: 'github-actions[bot]',
+  regions: ['eu-west-2'],
 } satisfies Inputs;
 
 const tempDirs: string[] = [];
@@ -71,7 +73,6 @@ async function setup(inputs: Partial<Inputs>, labels: string[] = [], cdk: Partia
       [TAG.pullRequest]: String(PR),
       [TAG.environment]: 'pr-42',
       [TAG.expiresAt]: '2025-03-05T00:00:00Z',
-      [TAG.fingerprint]: 'old',
     },
   });
   const github = new FakeGitHub(journal).withPull(PR, 'open', false, labels);
@@ -91,6 +92,8 @@ async function setup(inputs: Partial<Inputs>, labels: string[] = [], cdk: Partia
     step,
     reporter,
     stacks,
+    // No record of the stack: this push deploys it.
+    state: new FakeStateStore(journal),
     cdk: fake,
     runner: new FakeRunner({ exitCode: 0, timedOut: false, durationMs: 1 }, journal),
     junit: new FakeJUnit({ total: 0, passed: 0, failed: 0, skipped: 0, failures: [] }),

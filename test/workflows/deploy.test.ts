@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { markerFor } from '../../src/domain/comment.js';
+import { templateHash } from '../../src/domain/fingerprint.js';
 import { TAG } from '../../src/domain/ownership.js';
 import type { TestSummary } from '../../src/domain/report.js';
+import type { StackState } from '../../src/domain/state.js';
 import type { Inputs } from '../../src/inputs.js';
 import type { AwsSession, CommandResult } from '../../src/ports.js';
 import { type DeployPorts, type DeployRequest, deploy } from '../../src/workflows/deploy.js';
@@ -20,9 +22,11 @@ import {
   FakeRunner,
   FakeStep,
   type FakeSynthStack,
+  fakeTemplate,
   Journal,
 } from '../support/fake-ports.js';
 import { type FakeStackSpec, FakeStacks, inProgressFor } from '../support/fake-stacks.js';
+import { FakeStateStore } from '../support/fake-state.js';
 
 const REPO = 'acme/invoices';
 const PR = 42;
@@ -65,7 +69,6 @@ function ownedTags(extra: Record<string, string> = {}, pullRequest = PR, reposit
     [TAG.repository]: repository,
     [TAG.pullRequest]: String(pullRequest),
     [TAG.environment]: `pr-${pullRequest}`,
-    [TAG.sha]: 'oldsha',
     [TAG.expiresAt]: '2025-03-05T00:00:00Z',
     [TAG.createdAt]: '2025-02-01T08:00:00Z',
     ...extra,
@@ -116,6 +119,20 @@ interface SetupOptions {
   readonly inputs?: InputOverrides;
   readonly run?: CommandResult;
   readonly junit?: TestSummary;
+  readonly session?: AwsSession;
+  /** The environment's state. @default a record of each existing stack as the fake CDK deploys it */
+  readonly state?: Readonly<Record<string, StackState>>;
+}
+
+/** The record prenv keeps of a stack it deployed at `fp-<name>` (or fingerprint). */
+function recordOf(name: string, fingerprint = `fp-${name}`): StackState {
+  return {
+    fingerprint,
+    templateHash: templateHash(fakeTemplate(name, fingerprint)),
+    sha: 'oldsha',
+    deployedAt: '2025-03-02T12:00:00Z',
+    via: 'deploy',
+  };
 }
 
 const tempDirs: string[] = [];
@@ -130,6 +147,11 @@ async function setup(options: SetupOptions = {}) {
   const step = new FakeStep();
   const stacks = new FakeStacks(clock, { journal });
   for (const spec of options.existing ?? []) stacks.add(spec);
+  const state = new FakeStateStore(journal).seed(
+    ENV,
+    options.state ??
+      Object.fromEntries((options.existing ?? []).map((spec) => [spec.name, recordOf(spec.name)])),
+  );
   const github =
     options.github === null ? undefined : (options.github ?? new FakeGitHub(journal).withPull(PR));
   const cdk = new FakeCdk({ stacks: options.app ?? APP, target: stacks, journal, ...options.cdk });
@@ -146,7 +168,7 @@ async function setup(options: SetupOptions = {}) {
   });
   const request: DeployRequest = {
     inputs: inputs(options.inputs),
-    session,
+    session: options.session ?? session,
     repository: REPO,
     pullRequest: PR,
     sha: SHA,
@@ -166,13 +188,14 @@ async function setup(options: SetupOptions = {}) {
     runUrl: 'https://github.com/acme/invoices/actions/runs/7',
     repositoryUrl: 'https://github.com/acme/invoices',
   };
-  const ports: DeployPorts = { log, clock, step, reporter, stacks, cdk, runner, junit, github };
+  const ports: DeployPorts = { log, clock, step, reporter, stacks, state, cdk, runner, junit, github };
   return {
     journal,
     clock,
     log,
     step,
     stacks,
+    state,
     github,
     cdk,
     runner,
@@ -404,7 +427,7 @@ describe('deploy repairs or waits on stacks a previous run left behind', () => {
         {
           name: 'pr-42-api',
           status: 'UPDATE_ROLLBACK_COMPLETE',
-          tags: ownedTags({ [TAG.fingerprint]: 'fp-pr-42-api', [TAG.wave]: '1' }),
+          tags: ownedTags({ [TAG.wave]: '1' }),
         },
       ],
     });
@@ -423,7 +446,7 @@ describe('deploy deploys only what changed, tagged', () => {
   const unchanged = (name: string, wave: string, outputs: Record<string, string>): FakeStackSpec => ({
     name,
     status: 'UPDATE_COMPLETE',
-    tags: ownedTags({ [TAG.fingerprint]: `fp-${name}`, [TAG.wave]: wave }),
+    tags: ownedTags({ [TAG.wave]: wave }),
     outputs,
   });
 
@@ -486,7 +509,7 @@ describe('deploy deploys only what changed, tagged', () => {
         unchanged('pr-42-data', '0', { TableName: 't' }),
         {
           ...unchanged('pr-42-api', '1', {}),
-          tags: ownedTags({ [TAG.fingerprint]: 'fp-api-old', [TAG.wave]: '1' }),
+          tags: ownedTags({ [TAG.wave]: '1' }),
         },
       ],
     });
@@ -504,10 +527,8 @@ describe('deploy deploys only what changed, tagged', () => {
           'prenv:repository': REPO,
           'prenv:pull-request': '42',
           'prenv:environment': ENV,
-          'prenv:sha': SHA,
-          'prenv:expires-at': '2025-03-04T12:00:00Z',
+          'prenv:expires-at': '2025-03-05T00:00:00Z',
           'prenv:created-at': '2025-02-01T08:00:00Z',
-          'prenv:fingerprint': 'fp-api-new',
           'prenv:wave': '1',
         },
       },
@@ -713,6 +734,33 @@ describe('outputs and the e2e environment', () => {
     });
     expect(world.step.outputs.url).toBe('https://k3x9.execute-api.eu-west-2.amazonaws.com/prod/');
     expect(JSON.parse(world.step.outputs.stacks ?? '')).toEqual(['pr-42-data', 'pr-42-api']);
+  });
+
+  it('gives the e2e command credentials that last test-timeout-minutes: the session renewed right before it', async () => {
+    const asked: (number | undefined)[] = [];
+    const renewed = {
+      accessKeyId: 'ASIARENEWED',
+      secretAccessKey: 'renewed-secret',
+      sessionToken: 'renewed-token',
+    };
+    const world = await setup({
+      session: {
+        ...session,
+        current: async (options) => {
+          asked.push(options?.validForMs);
+          return renewed;
+        },
+      },
+    });
+
+    await world.run();
+
+    expect(asked).toContain(THIRTY_MINUTES);
+    expect(world.runner.calls[0]?.env).toMatchObject({
+      AWS_ACCESS_KEY_ID: 'ASIARENEWED',
+      AWS_SECRET_ACCESS_KEY: 'renewed-secret',
+      AWS_SESSION_TOKEN: 'renewed-token',
+    });
   });
 
   it('never lets an output override a reserved variable (PATH, AWS_*), and warns', async () => {
@@ -1016,5 +1064,160 @@ describe('run state for the post step', () => {
     const saved = world.step.stateHistory.map((entry) => entry.value).join('\n');
     expect(saved).not.toContain('session-secret-key');
     expect(saved).not.toContain('session-token-value');
+  });
+});
+
+describe('deploy keeps per-push facts in the state store, not in stack tags', () => {
+  const settled = (name: string, wave: string, outputs: Record<string, string> = {}): FakeStackSpec => ({
+    name,
+    status: 'UPDATE_COMPLETE',
+    // Expires in 2.5 days of a 3-day TTL: no renewal is due.
+    tags: ownedTags({ [TAG.wave]: wave, [TAG.expiresAt]: '2025-03-06T00:00:00Z' }),
+    outputs,
+  });
+  const changedApp = [APP[0] as FakeSynthStack, { ...(APP[1] as FakeSynthStack), fingerprint: 'fp-api-v2' }];
+
+  it('writes the same stack tags on every push of a changed stack (only expires-at may renew)', async () => {
+    const first = await setup({
+      app: changedApp,
+      existing: [settled('pr-42-data', '0'), settled('pr-42-api', '1')],
+    });
+    await first.run();
+    const second = await setup({
+      app: [APP[0] as FakeSynthStack, { ...(APP[1] as FakeSynthStack), fingerprint: 'fp-api-v3' }],
+      existing: [settled('pr-42-data', '0'), settled('pr-42-api', '1')],
+    });
+    second.clock.advance(3_600_000);
+    await second.run();
+
+    const tagsOf = (world: typeof first) => world.cdk.deployCalls[0]?.stacks[0]?.tags;
+    expect(tagsOf(first)).toEqual(tagsOf(second));
+    expect(Object.keys(tagsOf(first) ?? {}).sort()).toEqual([
+      'prenv:created-at',
+      'prenv:environment',
+      'prenv:expires-at',
+      'prenv:managed-by',
+      'prenv:pull-request',
+      'prenv:repository',
+      'prenv:wave',
+    ]);
+  });
+
+  it('records each deployed stack: fingerprint, commit, the hash of its live template', async () => {
+    const world = await setup({
+      app: changedApp,
+      existing: [settled('pr-42-data', '0'), settled('pr-42-api', '1')],
+    });
+
+    await world.run();
+
+    expect(world.state.stack(ENV, 'pr-42-api')).toEqual({
+      fingerprint: 'fp-api-v2',
+      templateHash: templateHash(fakeTemplate('pr-42-api', 'fp-api-v2')),
+      sha: SHA,
+      deployedAt: NOW,
+      via: 'deploy',
+    });
+    // The unchanged stack keeps its record.
+    expect(world.state.stack(ENV, 'pr-42-data')?.sha).toBe('oldsha');
+  });
+
+  it('a push that changes nothing writes neither CloudFormation nor the state, and reads each template once', async () => {
+    const world = await setup({ existing: [settled('pr-42-data', '0'), settled('pr-42-api', '1')] });
+
+    await world.run();
+
+    expect(world.journal.awsWrites()).toEqual([]);
+    expect(world.state.count('write')).toBe(0);
+    expect(world.stacks.callsOf('template').map((call) => call.target)).toEqual(['pr-42-data', 'pr-42-api']);
+  });
+
+  it('keeps the record of every stack that deployed before a later one failed', async () => {
+    const world = await setup({
+      cdk: { failOn: { stack: 'pr-42-api', reason: 'The stack named pr-42-api failed creation' } },
+    });
+
+    const outcome = await world.run();
+
+    expect(outcome.report.state).toBe('deploy-failed');
+    expect(world.state.stack(ENV, 'pr-42-data')?.sha).toBe(SHA);
+    expect(world.state.stack(ENV, 'pr-42-api')).toBeUndefined();
+  });
+
+  it('deploys again a stack whose live template was changed out of band, and takes its outputs only after that', async () => {
+    const world = await setup({
+      existing: [
+        settled('pr-42-data', '0', { TableName: 'pr-42-data-Invoices-1X2Y' }),
+        settled('pr-42-api', '1', { ApiUrl: 'https://attacker.example/', BashEnv: '/tmp/evil' }),
+      ],
+    });
+    world.stacks.changeTemplate(
+      'pr-42-api',
+      JSON.stringify({ Outputs: { BashEnv: { Value: '/tmp/evil' } } }),
+    );
+
+    const outcome = await world.run();
+
+    expect(world.cdk.deployedNames()).toEqual([['pr-42-api']]);
+    expect(world.log.messages('warning').join('\n')).toContain('pr-42-api was changed outside prenv');
+    expect(world.runner.calls[0]?.env.API_URL).toBe('https://k3x9.execute-api.eu-west-2.amazonaws.com/prod/');
+    expect(world.runner.calls[0]?.env.BASH_ENV).toBeUndefined();
+    expect(outcome.report.stacks?.map((stack) => stack.outcome)).toEqual(['unchanged', 'deployed']);
+  });
+
+  it('retags an environment prenv 0.1.0 deployed (per-push tags, no state) once, then leaves it alone', async () => {
+    const legacy = (name: string, wave: string) => ({
+      ...settled(name, wave),
+      tags: ownedTags({ [TAG.wave]: wave, 'prenv:sha': 'oldsha', 'prenv:fingerprint': `fp-${name}` }),
+    });
+    const world = await setup({ existing: [legacy('pr-42-data', '0'), legacy('pr-42-api', '1')], state: {} });
+
+    await world.run();
+
+    expect(world.cdk.deployedNames()).toEqual([['pr-42-data', 'pr-42-api']]);
+    for (const name of ['pr-42-data', 'pr-42-api']) {
+      expect(world.stacks.peek(name)?.tags).not.toHaveProperty('prenv:sha');
+      expect(world.stacks.peek(name)?.tags).not.toHaveProperty('prenv:fingerprint');
+      expect(world.state.stack(ENV, name)?.sha).toBe(SHA);
+    }
+    const writesBefore = world.journal.awsWrites().length;
+    await world.run();
+    expect(world.journal.awsWrites()).toHaveLength(writesBefore);
+  });
+
+  it('deploys a stack whose template resolves SSM parameters on every push, as cdk deploy does', async () => {
+    const world = await setup({
+      app: [APP[0] as FakeSynthStack, { ...(APP[1] as FakeSynthStack), ssmParameters: ['LatestAmi'] }],
+      existing: [settled('pr-42-data', '0'), settled('pr-42-api', '1')],
+    });
+
+    await world.run();
+
+    expect(world.cdk.deployedNames()).toEqual([['pr-42-api']]);
+    expect(world.log.messages('info').join('\n')).toContain(
+      'resolves SSM parameters at each deploy (LatestAmi)',
+    );
+  });
+
+  it('a state store that cannot be read: a warning, and every stack deploys', async () => {
+    const world = await setup({ existing: [settled('pr-42-data', '0'), settled('pr-42-api', '1')] });
+    world.state.failures.set('read', new Error('Could not read /prenv/acme/invoices/pr-42: AccessDenied'));
+
+    const outcome = await world.run();
+
+    expect(outcome.failure).toBeUndefined();
+    expect(world.cdk.deployedNames()).toEqual([['pr-42-data', 'pr-42-api']]);
+    expect(world.log.messages('warning').join('\n')).toContain('AccessDenied');
+  });
+
+  it('a state store that cannot be written: a warning, the deploy still succeeds', async () => {
+    const world = await setup();
+    world.state.failures.set('write', new Error('ParameterMaxVersionLimitExceeded'));
+
+    const outcome = await world.run();
+
+    expect(outcome.failure).toBeUndefined();
+    expect(outcome.report.state).toBe('ready');
+    expect(world.log.messages('warning').join('\n')).toContain('the next push deploys');
   });
 });

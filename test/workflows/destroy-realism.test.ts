@@ -21,6 +21,7 @@ import { destroy } from '../../src/workflows/destroy.js';
 import { Reporter } from '../../src/workflows/reporter.js';
 import { type AwsProxy, startAwsProxy } from '../support/aws-proxy.js';
 import { FakeGitHub, FakeLog, FakeStep } from '../support/fake-ports.js';
+import { FakeStateStore } from '../support/fake-state.js';
 import { MOTO_ENV, type Moto, startMoto } from '../support/moto.js';
 import { cloudFormationOn, liveStackNames, ownedTags } from '../support/moto-stacks.js';
 import { nonEmptyBucketsBlockDeletes } from '../support/realism/delete-failed-bucket.js';
@@ -101,6 +102,7 @@ async function runDestroy(buckets?: BucketsPort) {
         clock: systemClock,
         step,
         stacks: new CloudFormationStacks(session, systemClock, 50),
+        state: new FakeStateStore(),
         reporter: new Reporter({ github, step, log, comment: true }),
         ...(buckets === undefined ? {} : { buckets }),
       },

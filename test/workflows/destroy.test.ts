@@ -11,6 +11,7 @@ import {
   FakeStacks,
   type FakeStacksOptions,
 } from '../support/fake-stacks.js';
+import { FakeStateStore } from '../support/fake-state.js';
 
 const REPO = 'acme/invoices';
 const PR = 42;
@@ -48,6 +49,7 @@ function setup(existing: readonly FakeStackSpec[], options: Omit<FakeStacksOptio
   for (const spec of existing) stacks.add(spec);
   const github = new FakeGitHub(journal).withPull(PR, 'closed', true);
   const buckets = new FakeBuckets(new Map([[BUCKET, 3]]));
+  const state = new FakeStateStore(journal);
   const request: DestroyRequest = { repository: REPO, pullRequest: PR, environment: ENV };
   return {
     buckets,
@@ -56,6 +58,7 @@ function setup(existing: readonly FakeStackSpec[], options: Omit<FakeStacksOptio
     log,
     step,
     stacks,
+    state,
     github,
     run: () =>
       destroy(request, {
@@ -63,6 +66,7 @@ function setup(existing: readonly FakeStackSpec[], options: Omit<FakeStacksOptio
         clock,
         step,
         stacks,
+        state,
         reporter: new Reporter({ github, step, log, comment: true }),
         buckets,
       }),
@@ -365,5 +369,69 @@ describe('destroy', () => {
     expect(outcome.report.failure?.reason).toContain('TerminationProtection');
     expect(world.stacks.names()).toEqual(['pr-42-api']);
     expect(loadRunState(world.step)).toEqual({ phase: 'done' });
+  });
+});
+
+describe("destroy and the environment's state", () => {
+  const record = (sha: string, deployedAt: string) => ({
+    fingerprint: 'fp',
+    templateHash: 'hash',
+    sha,
+    deployedAt,
+    via: 'deploy' as const,
+  });
+
+  it('deletes the state once every stack is gone, and reports the last commit it recorded', async () => {
+    const world = setup([DATA, API]);
+    world.state.seed(ENV, {
+      'pr-42-data': record('a'.repeat(40), '2025-03-01T10:00:00Z'),
+      'pr-42-api': record('b'.repeat(40), '2025-03-02T10:00:00Z'),
+    });
+
+    const outcome = await world.run();
+
+    expect(outcome.report.sha).toBe('b'.repeat(40));
+    expect(world.state.documents.has(ENV)).toBe(false);
+    // After the stacks: a destroy that fails half-way still has the state for the next try.
+    const writes = world.journal.awsWrites();
+    expect(writes.at(-1)).toMatchObject({ port: 'state', method: 'delete', target: ENV });
+  });
+
+  it('is idempotent: a second destroy deletes the (missing) state again and succeeds', async () => {
+    const world = setup([DATA]);
+    world.state.seed(ENV, { 'pr-42-data': record('c'.repeat(40), '2025-03-01T10:00:00Z') });
+
+    await world.run();
+    const second = await world.run();
+
+    expect(second.failure).toBeUndefined();
+    expect(world.state.count('delete')).toBe(2);
+  });
+
+  it('keeps the state while a stack is left behind', async () => {
+    const world = setup([{ ...DATA, deleteFailures: 5, forceDeleteFails: true }]);
+    world.state.seed(ENV, { 'pr-42-data': record('c'.repeat(40), '2025-03-01T10:00:00Z') });
+
+    await world.run();
+
+    expect(world.state.documents.has(ENV)).toBe(true);
+  });
+
+  it('reads the commit of an environment prenv 0.1.0 deployed from its legacy tag', async () => {
+    const world = setup([{ ...DATA, tags: { ...tags(0), 'prenv:sha': 'd'.repeat(40) } }]);
+
+    const outcome = await world.run();
+
+    expect(outcome.report.sha).toBe('d'.repeat(40));
+  });
+
+  it('a state that cannot be deleted is a warning, not a failed destroy', async () => {
+    const world = setup([DATA]);
+    world.state.failures.set('delete', new Error('AccessDeniedException'));
+
+    const outcome = await world.run();
+
+    expect(outcome.failure).toBeUndefined();
+    expect(world.log.messages('warning').join('\n')).toContain('AccessDeniedException');
   });
 });

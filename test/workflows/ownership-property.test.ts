@@ -11,6 +11,7 @@ import { destroy } from '../../src/workflows/destroy.js';
 import { Reporter } from '../../src/workflows/reporter.js';
 import { FakeClock, FakeGitHub, FakeLog, FakeStep } from '../support/fake-ports.js';
 import { type FakeStackSpec, FakeStacks } from '../support/fake-stacks.js';
+import { FakeStateStore } from '../support/fake-state.js';
 import { seeded } from '../support/random.js';
 
 const REPO = 'acme/invoices';
@@ -162,7 +163,14 @@ describe('destroy deletes exactly the stacks its PR owns', () => {
 
       const outcome = await destroy(
         { repository: REPO, pullRequest: PR, environment: 'pr-42' },
-        { log, clock, step, stacks, reporter: new Reporter({ github, step, log, comment: true }) },
+        {
+          log,
+          clock,
+          step,
+          stacks,
+          state: new FakeStateStore(),
+          reporter: new Reporter({ github, step, log, comment: true }),
+        },
       );
 
       const owned = specs.filter(destroyOwns).map((spec) => spec.name);

@@ -7,7 +7,7 @@
  * stack events of each step; moto writes none.
  */
 import { field, mapMembers, prependMembers, setField } from './query-xml.js';
-import { escapeXml, queryError, queryResult, type RealismSwitch } from './realism.js';
+import { type AnswerSwitch, escapeXml, queryError, queryResult } from './realism.js';
 import {
   bucketHasObjects,
   describeResources,
@@ -24,7 +24,7 @@ interface Failed {
 }
 
 /** The switch, with what it saw. */
-export interface NonEmptyBuckets extends RealismSwitch {
+export interface NonEmptyBuckets extends AnswerSwitch {
   /** Stack names deleted with FORCE_DELETE_STACK. */
   readonly forced: string[];
 }
@@ -60,7 +60,7 @@ export function nonEmptyBucketsBlockDeletes(): NonEmptyBuckets {
     type: 'AWS::CloudFormation::Stack',
     physicalId: stack.id,
   });
-  const lookup = async (moto: Parameters<NonNullable<RealismSwitch['answer']>>[1], nameOrId: string) =>
+  const lookup = async (moto: Parameters<NonNullable<AnswerSwitch['answer']>>[1], nameOrId: string) =>
     (await describeStacks(moto, nameOrId))[0];
   return {
     forced,

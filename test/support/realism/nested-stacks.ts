@@ -4,11 +4,11 @@
  * parent's tags onto them, so they look like the environment's own stacks.
  */
 import { field, mapMembers, setField, setTags } from './query-xml.js';
-import { escapeXml, type RealismSwitch } from './realism.js';
+import { type AnswerSwitch, escapeXml } from './realism.js';
 import { describeResources, describeStacks, type MotoStack, stackNameOf } from './stacks-on-moto.js';
 
 /** The switch, with what it saw. */
-export interface NestedStacks extends RealismSwitch {
+export interface NestedStacks extends AnswerSwitch {
   /** DeleteStack calls made on a nested stack directly, by stack name. */
   readonly directDeletes: string[];
 }
@@ -47,7 +47,7 @@ export function nestedStacksCarryParentTags(): NestedStacks {
 /** Child stack name → its parent, from the parents' AWS::CloudFormation::Stack resources. */
 async function parentsByChild(
   stacks: readonly MotoStack[],
-  moto: Parameters<NonNullable<RealismSwitch['rewrite']>>[2],
+  moto: Parameters<NonNullable<AnswerSwitch['rewrite']>>[2],
 ): Promise<Map<string, MotoStack>> {
   const parents = new Map<string, MotoStack>();
   for (const stack of stacks) {

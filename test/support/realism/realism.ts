@@ -4,6 +4,7 @@
  * also ask moto directly (`moto`). Each behaviour lives in its own file beside this one.
  */
 import { request as httpRequest } from 'node:http';
+import type { ProxiedResponse, RealismSwitch } from './switch.js';
 
 /** One call, as a switch sees it. */
 export interface RealismCall {
@@ -33,7 +34,7 @@ export interface MotoClient {
 }
 
 /** One realism switch. */
-export interface RealismSwitch {
+export interface AnswerSwitch {
   /** Whether the switch looks at this call at all (others are forwarded untouched). */
   wants(call: { service: string; action: string }): boolean;
   /** Answers the call itself; undefined forwards it to moto. */
@@ -47,7 +48,7 @@ export interface RealismSwitch {
  * switch may rewrite it. undefined when no switch wants the call (the proxy forwards it as usual).
  */
 export async function applyRealism(
-  switches: readonly RealismSwitch[],
+  switches: readonly AnswerSwitch[],
   call: RealismCall,
   target: string,
 ): Promise<RealismAnswer | undefined> {
@@ -150,4 +151,47 @@ function send(
     forwarded.on('error', reject);
     forwarded.end(body);
   });
+}
+
+/** An answering switch as a link of the proxy's realism chain (./switch.ts), asking moto at target. */
+export function asMiddleware(realism: AnswerSwitch, target: string): RealismSwitch {
+  return {
+    name: 'answer-switch',
+    handle: async (request, next) => {
+      if (!realism.wants(request)) return next();
+      const call: RealismCall = {
+        service: request.service,
+        action: request.action,
+        params: request.params,
+        method: request.method,
+        path: request.url,
+        headers: request.headers,
+        body: request.body,
+      };
+      const moto = motoClient(target);
+      const answered = await realism.answer?.(call, moto);
+      if (answered !== undefined) return toProxied(answered);
+      if (realism.rewrite === undefined) return next();
+      const forwarded = await next();
+      return toProxied(await realism.rewrite(call, fromProxied(forwarded), moto));
+    },
+  };
+}
+
+function toProxied(answer: RealismAnswer): ProxiedResponse {
+  const headers: Record<string, string> = {
+    ...answer.headers,
+    'content-length': String(Buffer.byteLength(answer.body)),
+  };
+  delete headers['transfer-encoding'];
+  return { status: answer.status, headers, body: Buffer.from(answer.body), answeredBy: 'realism' };
+}
+
+function fromProxied(response: ProxiedResponse): RealismAnswer {
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(response.headers)) {
+    if (value !== undefined && key !== 'content-length' && key !== 'transfer-encoding')
+      headers[key] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return { status: response.status, headers, body: response.body.toString('utf8') };
 }

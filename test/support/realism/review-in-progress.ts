@@ -3,10 +3,10 @@
  * shows it with the change set's tags; real CloudFormation may show it with none.
  */
 import { field, mapMembers, setTags } from './query-xml.js';
-import type { RealismSwitch } from './realism.js';
+import type { AnswerSwitch } from './realism.js';
 
 /** Shows every REVIEW_IN_PROGRESS stack without tags. */
-export function untaggedReviewStacks(): RealismSwitch {
+export function untaggedReviewStacks(): AnswerSwitch {
   return {
     wants: (call) => call.service === 'cloudformation' && call.action === 'DescribeStacks',
     async rewrite(_call, answer) {

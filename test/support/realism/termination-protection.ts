@@ -5,11 +5,11 @@
  * switches it.
  */
 import { mapMembers, setField } from './query-xml.js';
-import { escapeXml, queryError, queryResult, type RealismSwitch } from './realism.js';
+import { type AnswerSwitch, escapeXml, queryError, queryResult } from './realism.js';
 import { describeStacks, stackNameOf } from './stacks-on-moto.js';
 
 /** The switch, with what it saw. */
-export interface TerminationProtection extends RealismSwitch {
+export interface TerminationProtection extends AnswerSwitch {
   /** DeleteStack calls it refused, by stack name. */
   readonly refused: string[];
 }

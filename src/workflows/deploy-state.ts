@@ -1,0 +1,69 @@
+import { templateHash } from '../domain/fingerprint.js';
+import { isoSeconds } from '../domain/ownership.js';
+import { type EnvironmentState, withStack } from '../domain/state.js';
+import { messageOf } from '../errors.js';
+import type { SynthesizedStack } from '../ports.js';
+import type { DeployPorts, DeployRequest } from './deploy-types.js';
+
+/**
+ * Records each stack in the environment's state as soon as it is deployed (one write at a time),
+ * so a deploy that fails half-way keeps what succeeded. A record holds the fingerprint, the commit
+ * and the hash of the live template read back with GetTemplate.
+ */
+export class StateRecorder {
+  private state: EnvironmentState;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly recorded = new Set<string>();
+  private warned = false;
+
+  constructor(
+    initial: EnvironmentState,
+    private readonly stacks: readonly SynthesizedStack[],
+    private readonly request: DeployRequest,
+    private readonly ports: DeployPorts,
+  ) {
+    this.state = initial;
+  }
+
+  /** Queues the record of a stack that was just deployed; a second call for it does nothing. */
+  record(name: string): void {
+    if (this.recorded.has(name)) return;
+    this.recorded.add(name);
+    this.queue = this.queue.then(() => this.write(name));
+  }
+
+  /** Waits until every queued record is written (or warned about). */
+  async flush(): Promise<void> {
+    await this.queue;
+  }
+
+  private async write(name: string): Promise<void> {
+    const stack = this.stacks.find((candidate) => candidate.name === name);
+    if (stack === undefined) return;
+    const { ports, request } = this;
+    try {
+      const body = await ports.stacks.template(name);
+      if (body === undefined) return;
+      const next = withStack(
+        this.state,
+        name,
+        {
+          fingerprint: stack.fingerprint,
+          templateHash: templateHash(body),
+          sha: request.sha,
+          deployedAt: isoSeconds(ports.clock.now()),
+          via: 'deploy',
+        },
+        this.stacks.map((candidate) => candidate.name),
+      );
+      await ports.state.write(request.environment, next);
+      this.state = next;
+    } catch (error) {
+      if (this.warned) return;
+      this.warned = true;
+      ports.log.warning(
+        `Could not record what was deployed (${messageOf(error)}): the next push deploys ${name} again.`,
+      );
+    }
+  }
+}
