@@ -42,6 +42,12 @@ export class DeployError extends PrenvError {
   }
 }
 
+/** The stacks could not be compared with their live templates. */
+export class DiffError extends PrenvError {}
+
+/** fail-on found a change the pull request's labels do not approve; nothing was deployed. */
+export class BlockedError extends PrenvError {}
+
 /** The per-environment state store could not be read, written or deleted. */
 export class StateStoreError extends PrenvError {}
 

@@ -1,6 +1,7 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { checkEnvironmentTemplate } from './domain/naming.js';
 import { InputError } from './errors.js';
+import { parseReviewInputs, type ReviewInputs } from './inputs-review.js';
 
 /** The modes prenv runs in. */
 export const MODES = ['auto', 'deploy', 'destroy', 'cleanup', 'report'] as const;
@@ -11,7 +12,7 @@ export const DEPLOYMENT_METHODS = ['change-set', 'direct'] as const;
 export type DeploymentMethod = (typeof DEPLOYMENT_METHODS)[number];
 
 /** Every action input, parsed and validated. Paths are absolute. */
-export interface Inputs {
+export interface Inputs extends ReviewInputs {
   readonly mode: Mode;
   readonly roleToAssume?: string;
   readonly awsRegion: string;
@@ -163,6 +164,7 @@ export function parseInputs(
       ? {}
       : { pollIntervalMs: integer('poll-interval-ms', pollIntervalMs, 1, 600_000) }),
     ...(requireLabel === undefined ? {} : { requireLabel }),
+    ...parseReviewInputs(text, text('github-token')),
   };
 }
 

@@ -8,7 +8,7 @@ import { systemClock } from './adapters/system-clock.js';
 import { escapeText } from './domain/markdown.js';
 import { environmentName } from './domain/naming.js';
 import { isoSeconds } from './domain/ownership.js';
-import { planRun } from './domain/plan.js';
+import { planRun, withApproval } from './domain/plan.js';
 import type { EnvironmentReport } from './domain/report.js';
 import { reportFile } from './domain/report-file.js';
 import { messageOf } from './errors.js';
@@ -45,7 +45,13 @@ async function main(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   // The runner masks the default token; an app or personal token from an earlier step may not be.
   if (inputs.githubToken !== '') log.mask(inputs.githubToken);
   const context = await readRunContext(env);
-  const plan = planRun(inputs.mode, context.event, inputs.pullRequest, inputs.requireLabel);
+  const plan = withApproval(
+    planRun(inputs.mode, context.event, inputs.pullRequest, inputs.requireLabel),
+    inputs.mode,
+    context.event,
+    inputs.approveLabel,
+    inputs.requireLabel,
+  );
   if (plan.kind === 'skip') {
     log.notice(plan.reason);
     await step

@@ -3,6 +3,7 @@
  * same adapters against moto and the loopback GitHub server, or small fakes of these ports.
  */
 import type { HotswappedResource } from './domain/hotswap.js';
+import type { InfraChanges } from './domain/infra-diff.js';
 import type { FoundResource } from './domain/leftovers.js';
 import type { FailureCause, StackOutput, TestSummary } from './domain/report.js';
 import type { EnvironmentState } from './domain/state.js';
@@ -211,6 +212,8 @@ export interface CdkPort {
     stacks: readonly StackToDeploy[],
     options: { method: DeploymentMethod; onProgress: (event: DeployProgress) => void },
   ): Promise<void>;
+  /** Each named stack's changes against its live template; reads only, never a change set. */
+  diff(assembly: Assembly, stacks: readonly string[]): Promise<InfraChanges>;
 }
 
 /** How a test command ended. */
@@ -244,10 +247,10 @@ export interface PullRequestState {
   readonly state: 'open' | 'closed';
   readonly merged: boolean;
   readonly headSha: string;
-  /** owner/repo of the head branch; another repository (or '' once deleted) means a fork. */
-  readonly headRepository: string;
   /** The names of the labels it carries now. */
   readonly labels: readonly string[];
+  /** owner/repo of the head branch; another repository (or '' once deleted) means a fork. */
+  readonly headRepository: string;
 }
 
 /** GitHub deployment status states prenv uses. */

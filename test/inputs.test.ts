@@ -47,6 +47,7 @@ describe('defaults', () => {
       githubToken: '',
       comment: true,
       dryRun: false,
+      failOn: 'none',
       hideOutputs: [],
       commentAuthor: 'github-actions[bot]',
     });
@@ -111,6 +112,9 @@ describe('defaults', () => {
       comment: 'false',
       'pull-request': '42',
       'dry-run': 'true',
+      'fail-on': 'security',
+      'approve-label': 'infra-approved',
+      'url-output': 'SiteUrl',
       'hide-outputs': 'DbHost',
       'comment-author': 'my-app[bot]',
       regions: 'eu-west-1, us-east-1',
@@ -141,6 +145,9 @@ describe('defaults', () => {
       comment: false,
       pullRequest: 42,
       dryRun: true,
+      failOn: 'security',
+      approveLabel: 'infra-approved',
+      urlOutput: 'SiteUrl',
       hideOutputs: ['DbHost'],
       commentAuthor: 'my-app[bot]',
       regions: ['eu-west-1', 'us-east-1'],
@@ -443,6 +450,28 @@ describe('bad inputs', () => {
     expect(inputError({ mode: 'deploi' }).message).toBe(
       'mode must be one of auto, deploy, destroy, cleanup, report; got "deploi"',
     );
+  });
+});
+
+describe('fail-on, approve-label and url-output', () => {
+  it('refuses a fail-on that is not none, security or replacement, naming the values', () => {
+    const error = inputError({ 'fail-on': 'iam' });
+    expect(error.input).toBe('fail-on');
+    expect(error.message).toContain('none, security, replacement');
+  });
+
+  it('refuses approve-label without fail-on: it would approve nothing', () => {
+    expect(inputError({ 'approve-label': 'ok' }).input).toBe('approve-label');
+  });
+
+  it('refuses approve-label without a token to read the labels with', () => {
+    const error = inputError({ 'fail-on': 'security', 'approve-label': 'ok', 'github-token': '' });
+    expect(error.input).toBe('approve-label');
+    expect(error.message).toContain('github-token');
+  });
+
+  it('refuses a url-output that cannot be an OutputKey', () => {
+    expect(inputError({ 'url-output': 'Api-Url' }).input).toBe('url-output');
   });
 });
 

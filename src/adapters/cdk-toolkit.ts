@@ -5,10 +5,11 @@ import type { HotswapResult, IIoHost, IoMessage, IoRequest, Toolkit } from '@aws
 import { fingerprint } from '../domain/fingerprint.js';
 import { valuesToMask } from '../domain/hidden-outputs.js';
 import type { HotswappedResource } from '../domain/hotswap.js';
+import type { InfraChanges, StackChanges } from '../domain/infra-diff.js';
 import { TAG } from '../domain/ownership.js';
 import { ssmResolvedParameters } from '../domain/template.js';
 import { deployBatches, parseWave } from '../domain/waves.js';
-import { DeployError, messageOf, SynthError } from '../errors.js';
+import { DeployError, DiffError, messageOf, SynthError } from '../errors.js';
 import type { DeploymentMethod } from '../inputs.js';
 import type {
   Assembly,
@@ -21,6 +22,7 @@ import type {
   SynthRequest,
 } from '../ports.js';
 import { credentialProvider, toolkitHttpOptions } from './aws-config.js';
+import { stackChanges } from './cdk-diff.js';
 import { deploymentMethodFor, hotswappedResources } from './cdk-hotswap.js';
 
 const STDERR_TAIL_LINES = 25;
@@ -114,6 +116,7 @@ export class CdkToolkit implements CdkPort {
       synth: async (request) => (await load()).synth(request),
       bootstrap: async (account, region) => (await load()).bootstrap(account, region),
       deploy: async (assembly, stacks, options) => (await load()).deploy(assembly, stacks, options),
+      diff: async (assembly, stacks) => (await load()).diff(assembly, stacks),
     };
   }
 
@@ -286,6 +289,44 @@ export class CdkToolkit implements CdkPort {
       if (failed !== undefined)
         options.onProgress({ code: 'stack-failed', stack: failed, reason: messageOf(error) });
       throw new DeployError(messageOf(error), failed, { cause: error });
+    } finally {
+      this.listener = undefined;
+    }
+  }
+
+  /**
+   * Each stack's diff against its live template, read with GetTemplate (DiffMethod.TemplateOnly):
+   * never a change set, which would be a CloudFormation write on a push that may deploy nothing.
+   */
+  async diff(assembly: Assembly, stacks: readonly string[]): Promise<InfraChanges> {
+    if (!(assembly instanceof DirectoryAssembly)) throw new TypeError('assembly was not synthesized here');
+    if (stacks.length === 0) return { stacks: [] };
+    const texts = new Map<string, string>();
+    this.listener = (message) => {
+      if (message.code !== 'CDK_TOOLKIT_I4002') return;
+      const data = message.data as { stack?: { stackName?: string }; formattedDiff?: { diff?: string } };
+      const name = data.stack?.stackName;
+      if (name !== undefined) texts.set(name, data.formattedDiff?.diff ?? message.message);
+    };
+    try {
+      const source = await this.toolkit.fromAssemblyDirectory(assembly.directory);
+      const diffs = await this.toolkit.diff(source, {
+        stacks: {
+          strategy: this.lib.StackSelectionStrategy.PATTERN_MUST_MATCH,
+          patterns: stacks.map((stack) => assembly.selectors.get(stack) ?? stack),
+          expand: this.lib.ExpandStackSelection.NONE,
+        },
+        method: this.lib.DiffMethod.TemplateOnly(),
+      });
+      const changes: StackChanges[] = stacks.flatMap((name) => {
+        const diff = diffs[name];
+        return diff === undefined ? [] : [stackChanges(name, diff, texts.get(name) ?? '')];
+      });
+      return { stacks: changes };
+    } catch (error) {
+      throw new DiffError(`Could not compare the stacks with their live templates: ${messageOf(error)}`, {
+        cause: error,
+      });
     } finally {
       this.listener = undefined;
     }

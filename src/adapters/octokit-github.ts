@@ -116,9 +116,9 @@ export class OctokitGitHub implements GitHubPort {
         state: data.state === 'closed' ? 'closed' : 'open',
         merged: data.merged === true,
         headSha: data.head.sha,
+        labels: data.labels.map((label) => label.name),
         // null once the fork is deleted: an unknown head counts as a fork.
         headRepository: data.head.repo?.full_name ?? '',
-        labels: data.labels.map((label) => label.name),
       };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;

@@ -3,6 +3,7 @@
 import { bullets, details, plural, table } from './comment-blocks.js';
 import type { Limits, Section } from './comment-budget.js';
 import { between, formatDuration, formatInstant, formatRelative } from './duration.js';
+import { withoutUserinfo } from './environment-url.js';
 import {
   codeCell,
   codeSpan,
@@ -27,7 +28,7 @@ import { onlyResourcesLeft } from './retained.js';
 /** Failures listed in the open before the rest go into a collapsed block. */
 export const VISIBLE_FAILURES = 20;
 /** Outputs shown in the open; more than this and the table is collapsed. */
-export const VISIBLE_OUTPUTS = 8;
+export const VISIBLE_OUTPUTS = 6;
 /** Stacks shown in the open; more than this and the table is collapsed. */
 export const VISIBLE_STACKS = 10;
 
@@ -66,6 +67,7 @@ export function headline(report: EnvironmentReport, level: string): Section {
     ready: `✅ ${name} is ready`,
     'tests-failed': `❌ ${failed > 0 ? plural(failed, 'test') : 'Tests'} failed on ${name}`,
     'deploy-failed': `💥 Deploy of ${name} failed`,
+    blocked: `🛑 Deploy of ${name} is waiting for approval`,
     cancelled: `⚠️ The run for ${name} did not finish`,
     destroying: `🧹 Destroying ${name}`,
     destroyed: `🗑️ ${name} was destroyed`,
@@ -84,6 +86,7 @@ export function intro(report: EnvironmentReport): Section {
     ready: '',
     'tests-failed': '',
     'deploy-failed': 'The deploy stopped; the environment may be incomplete.',
+    blocked: '',
     cancelled:
       'The workflow run was cancelled or crashed before prenv finished. Re-run it to finish the deploy, or close the pull request to destroy the environment.',
     destroying: `Deleting this environment's stacks (started ${when}).`,
@@ -100,7 +103,10 @@ export function facts(report: EnvironmentReport, limits: Limits, pullRequestLine
   const items: string[] = [];
   const destroyed = DESTROY_STATES.includes(report.state);
   if (report.url !== undefined && !destroyed) {
-    items.push(`**URL:** ${urlLink(report.url) ?? codeSpan(truncate(report.url, limits.text))}`);
+    const url = withoutUserinfo(report.url);
+    const from =
+      report.urlOutput === undefined ? '' : ` (output ${codeSpan(truncate(report.urlOutput, limits.text))})`;
+    items.push(`**URL:** ${urlLink(url) ?? codeSpan(truncate(url, limits.text))}${from}`);
   }
   if (report.tests !== undefined) {
     const t = report.tests;
@@ -237,7 +243,10 @@ export function leftRunning(report: EnvironmentReport, limits: Limits): Section 
 /** Orders outputs for display: the environment URL first, CDK's cross-stack exports left out. */
 export function displayOutputs(report: EnvironmentReport): StackOutput[] {
   const visible = (report.outputs ?? []).filter((output) => !output.key.startsWith('ExportsOutput'));
-  const isUrl = (output: StackOutput) => report.url !== undefined && output.value === report.url;
+  const isUrl = (output: StackOutput) =>
+    report.urlOutput !== undefined
+      ? output.key === report.urlOutput
+      : report.url !== undefined && withoutUserinfo(output.value) === withoutUserinfo(report.url);
   return [...visible.filter(isUrl), ...visible.filter((output) => !isUrl(output))];
 }
 
@@ -245,16 +254,18 @@ export function displayOutputs(report: EnvironmentReport): StackOutput[] {
 export function outputs(report: EnvironmentReport, limits: Limits): Section {
   const all = displayOutputs(report);
   if (all.length === 0 || DESTROY_STATES.includes(report.state)) return { kind: 'outputs', text: '' };
-  const rows = all
-    .slice(0, limits.outputs)
-    .map((o) => [
+  // One stack: its name on every row says nothing.
+  const oneStack = new Set(all.map((o) => o.stack)).size === 1;
+  const rows = all.slice(0, limits.outputs).map((o) => {
+    const cells = [
       codeCell(truncate(o.key, limits.text)),
-      o.hidden === true ? '*hidden*' : codeCell(truncate(o.value, limits.text)),
-      codeCell(truncate(o.stack, limits.text)),
-    ]);
+      o.hidden === true ? '*hidden*' : codeCell(truncate(withoutUserinfo(o.value), limits.text)),
+    ];
+    return oneStack ? cells : [...cells, codeCell(truncate(o.stack, limits.text))];
+  });
   const parts: string[] = [];
   if (rows.length > 0) {
-    const body = table(['Output', 'Value', 'Stack'], rows);
+    const body = table(oneStack ? ['Output', 'Value'] : ['Output', 'Value', 'Stack'], rows);
     parts.push(
       all.length > VISIBLE_OUTPUTS ? details(`All ${all.length} outputs`, body) : `#### Outputs\n\n${body}`,
     );

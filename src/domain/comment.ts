@@ -4,6 +4,7 @@
  */
 
 import { fitToBudget, type Limits, type Section } from './comment-budget.js';
+import { blockedExplanation, infraChanges } from './comment-infra.js';
 import { leftoverResources } from './comment-leftovers.js';
 import { leftBehind } from './comment-retained.js';
 import {
@@ -68,12 +69,14 @@ export function renderReport(report: EnvironmentReport, options: RenderOptions):
     return [
       { kind: 'fixed', text: options.marker === undefined ? head : `${options.marker}\n${head}` },
       intro(report),
+      blockedExplanation(report),
       facts(report, limits, options.pullRequestLine),
       testProblems(report, limits),
       rootCause(report, limits),
       failures(report, limits),
       leftRunning(report, limits),
       leftBehind(report, limits),
+      infraChanges(report, limits),
       leftoverResources(report, limits),
       outputs(report, limits),
       stacks(report, limits),

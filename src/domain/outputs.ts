@@ -1,5 +1,6 @@
 import { OutputsError } from '../errors.js';
 import { isUnsafeVariable } from './env-names.js';
+import { pickUrl, withoutUserinfo } from './environment-url.js';
 import type { StackOutput } from './report.js';
 
 /** Stack outputs arranged for the action outputs, the PRENV_OUTPUTS file and the e2e environment. */
@@ -12,8 +13,10 @@ export interface ArrangedOutputs {
   readonly variables: Record<string, string>;
   /** Outputs whose variable name would be unsafe: in the PRENV_OUTPUTS file only. */
   readonly refused: readonly (StackOutput & { readonly variable: string })[];
-  /** The first output whose key ends in Url or URL. */
+  /** The environment's URL (see ./environment-url.ts), without credentials. */
   readonly url?: string;
+  /** The OutputKey the URL comes from. */
+  readonly urlOutput?: string;
 }
 
 /** CDK's own cross-stack outputs: kept in the file only. */
@@ -31,14 +34,16 @@ export function screamingSnake(key: string): string {
     .toUpperCase();
 }
 
-/** Arranges outputs; the same key (or variable name) with different values in two stacks is an error naming both. */
-export function arrangeOutputs(outputs: readonly StackOutput[]): ArrangedOutputs {
+/**
+ * Arranges outputs; the same key (or variable name) with different values in two stacks is an error
+ * naming both. The URL is the output named by urlOutput, or the one pickUrl prefers.
+ */
+export function arrangeOutputs(outputs: readonly StackOutput[], urlOutput?: string): ArrangedOutputs {
   const byStack: Record<string, Record<string, string>> = {};
   const flat: Record<string, string> = {};
   const variables: Record<string, string> = {};
   const refused: (StackOutput & { variable: string })[] = [];
   const origin = new Map<string, StackOutput>();
-  let url: string | undefined;
   for (const output of outputs) {
     byStack[output.stack] ??= {};
     (byStack[output.stack] as Record<string, string>)[output.key] = output.value;
@@ -55,7 +60,13 @@ export function arrangeOutputs(outputs: readonly StackOutput[]): ArrangedOutputs
     flat[output.key] = output.value;
     if (isUnsafeVariable(variable)) refused.push({ ...output, variable });
     else variables[variable] = output.value;
-    if (url === undefined && /(Url|URL)$/.test(output.key)) url = output.value;
   }
-  return { byStack, flat, variables, refused, ...(url === undefined ? {} : { url }) };
+  const url = pickUrl(outputs, urlOutput);
+  return {
+    byStack,
+    flat,
+    variables,
+    refused,
+    ...(url === undefined ? {} : { url: withoutUserinfo(url.value), urlOutput: url.key }),
+  };
 }

@@ -97,6 +97,37 @@ function autoPlan(event: GitHubEvent, number: number | undefined, requireLabel?:
   };
 }
 
+/**
+ * A `labeled` event that adds approve-label deploys again in mode auto: the push fail-on stopped is
+ * now approved (deploy itself reads the labels from the API, so a removed label blocks again).
+ */
+export function withApproval(
+  plan: Plan,
+  mode: Mode,
+  event: GitHubEvent,
+  approveLabel?: string,
+  requireLabel?: string,
+): Plan {
+  const pr = event.pullRequest;
+  const approves =
+    mode === 'auto' &&
+    plan.kind === 'skip' &&
+    approveLabel !== undefined &&
+    event.action === 'labeled' &&
+    event.label === approveLabel &&
+    PR_EVENTS.includes(event.name) &&
+    pr !== undefined &&
+    pr.headRepository === event.repository;
+  if (!approves) return plan;
+  // With require-label too, the deploy still needs that label when the run starts.
+  return {
+    kind: 'deploy',
+    pullRequest: pr.number,
+    sha: pr.headSha,
+    ...(requireLabel === undefined ? {} : { requireLabel }),
+  };
+}
+
 /** mode report: which PR to report on comes from the event (or the pull-request input), never the file. */
 function reportPlan(
   event: GitHubEvent,

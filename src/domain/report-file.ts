@@ -10,6 +10,7 @@
  */
 import { truncate } from './markdown.js';
 import type { EnvironmentReport, EnvironmentState, LeftoverResource, StackOutcome } from './report.js';
+import { BLOCKED, CHANGES, changesWithinLimits } from './report-file-changes.js';
 import {
   type Field,
   flag,
@@ -70,6 +71,7 @@ const STATES: readonly EnvironmentState[] = [
   'ready',
   'tests-failed',
   'deploy-failed',
+  'blocked',
   'cancelled',
   'destroying',
   'destroyed',
@@ -112,6 +114,9 @@ const REPORT_FIELDS = {
   runUrl: optional(text(L.url)),
   repositoryUrl: optional(text(L.url)),
   url: optional(text(L.url)),
+  urlOutput: optional(name),
+  changes: optional(CHANGES),
+  blocked: optional(BLOCKED),
   outputs: optional(list(object({ stack: name, key: name, value: message }), L.outputs)),
   stacks: optional(
     list(
@@ -304,6 +309,10 @@ function withinLimits(report: EnvironmentReport): EnvironmentReport {
             ...(stack.hotswapped === undefined ? {} : { hotswapped: cut(stack.hotswapped) }),
           })),
         }),
+    ...(report.changes === undefined ? {} : { changes: changesWithinLimits(report.changes) }),
+    ...(report.blocked === undefined
+      ? {}
+      : { blocked: { ...report.blocked, reason: cut(report.blocked.reason) } }),
     ...(report.leftRunning === undefined ? {} : { leftRunning: report.leftRunning.slice(0, L.stacks) }),
     ...(report.notes === undefined ? {} : { notes: report.notes.slice(0, L.notes).map(cut) }),
     ...(report.leftovers === undefined

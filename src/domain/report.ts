@@ -1,3 +1,5 @@
+import type { FailOn, InfraChanges } from './infra-diff.js';
+
 /**
  * What a run has to tell people: the one model behind the sticky PR comment, the job summary
  * and the post step's "cancelled" note. Built by the workflows, rendered by ./comment.ts.
@@ -9,6 +11,8 @@ export type EnvironmentState =
   | 'ready'
   | 'tests-failed'
   | 'deploy-failed'
+  /** fail-on stopped the deploy before any write: the push waits for approve-label. */
+  | 'blocked'
   | 'cancelled'
   | 'destroying'
   | 'destroyed'
@@ -134,6 +138,8 @@ export interface EnvironmentReport {
   readonly repositoryUrl?: string;
   /** The environment's URL output, shown first. */
   readonly url?: string;
+  /** The OutputKey the URL comes from, named beside it. */
+  readonly urlOutput?: string;
   readonly outputs?: readonly StackOutput[];
   readonly stacks?: readonly StackReport[];
   readonly tests?: TestSummary;
@@ -147,12 +153,24 @@ export interface EnvironmentReport {
   readonly updatedAt: string;
   /** Stacks left running or half-done when a run was cancelled or crashed. */
   readonly leftRunning?: readonly string[];
+  /** What this push changes in the environment's infrastructure (the stacks it deploys). */
+  readonly changes?: InfraChanges;
+  /** Set when fail-on stopped the deploy. */
+  readonly blocked?: BlockedDeploy;
   /** Free-form notes prenv wants the reader to see (e.g. "deployments: write is missing"). */
   readonly notes?: readonly string[];
   /** Resources tagged for the environment that outlived their stacks (the leftover audit). */
   readonly leftovers?: readonly LeftoverResource[];
   /** How many resources the tagging API finds tagged for the environment (its stacks' and leftovers). */
   readonly resourceCount?: number;
+}
+
+/** What the fail-on gate stopped, and the label that approves it. */
+export interface BlockedDeploy {
+  readonly failOn: FailOn;
+  /** e.g. "2 security-relevant changes". */
+  readonly reason: string;
+  readonly approveLabel?: string;
 }
 
 /** Why cleanup judged an environment stale. */

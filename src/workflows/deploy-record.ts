@@ -1,7 +1,8 @@
 import { concealOutputs } from '../domain/hidden-outputs.js';
+import type { InfraChanges } from '../domain/infra-diff.js';
 import type { ArrangedOutputs } from '../domain/outputs.js';
 import { isoSeconds } from '../domain/ownership.js';
-import type { EnvironmentReport, StackOutput, StackReport } from '../domain/report.js';
+import type { BlockedDeploy, EnvironmentReport, StackOutput, StackReport } from '../domain/report.js';
 import type { Clock, StepPort } from '../ports.js';
 import type { DeployRequest } from './deploy-types.js';
 import { saveRunState } from './run-state.js';
@@ -19,6 +20,12 @@ export class DeployRecord {
   readonly timings: DeployTimings = {};
   /** Every output of the app's stacks, once read after the deploy. */
   outputs: readonly StackOutput[] | undefined;
+  /** What the push changes, once diffed against the live templates. */
+  changes: InfraChanges | undefined;
+  /** Set when fail-on stopped the deploy. */
+  blocked: BlockedDeploy | undefined;
+  /** prenv's notes for the reader (e.g. a fail-on approval). */
+  readonly notes: string[] = [];
   /** True once any stack was written: a failure from then on leaves a deployed environment. */
   deployedAny = false;
   private readonly started: number;
@@ -79,7 +86,10 @@ export class DeployRecord {
       sha: request.sha,
       ...(request.runUrl === undefined ? {} : { runUrl: request.runUrl }),
       ...(request.repositoryUrl === undefined ? {} : { repositoryUrl: request.repositoryUrl }),
+      ...(this.changes === undefined ? {} : { changes: this.changes }),
+      ...(this.blocked === undefined ? {} : { blocked: this.blocked }),
       ...rest,
+      ...(this.notes.length === 0 ? {} : { notes: [...this.notes, ...(rest.notes ?? [])] }),
       ...(shown === undefined ? {} : { outputs: shown }),
       ...(shownUrl === undefined ? {} : { url: shownUrl }),
       updatedAt: isoSeconds(this.clock.now()),

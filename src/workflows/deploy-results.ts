@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isWithheld } from '../domain/env-names.js';
+import { userinfoSecrets } from '../domain/environment-url.js';
 import { valuesToMask } from '../domain/hidden-outputs.js';
 import { type ArrangedOutputs, arrangeOutputs } from '../domain/outputs.js';
 import type { StackOutput, TestSummary } from '../domain/report.js';
@@ -39,7 +40,15 @@ export async function collectOutputs(
   // Secrets are masked before anything (a warning, the outputs action output) could print them.
   for (const value of valuesToMask(outputs, request.inputs.hideOutputs)) ports.log.mask(value);
   record.outputs = outputs;
-  const arranged = arrangeOutputs(outputs);
+  // Credentials embedded in an output URL never reach the log; the comment and url drop them.
+  for (const output of outputs) for (const secret of userinfoSecrets(output.value)) ports.log.mask(secret);
+  const { urlOutput } = request.inputs;
+  const arranged = arrangeOutputs(outputs, urlOutput);
+  if (urlOutput !== undefined && arranged.urlOutput === undefined) {
+    ports.log.warning(
+      `url-output is ${urlOutput}, but no stack has an output of that key: the environment has no URL.`,
+    );
+  }
   for (const output of arranged.refused) {
     ports.log.warning(
       `Output ${output.key} of ${output.stack} is not passed to the e2e command as ${output.variable}: ` +

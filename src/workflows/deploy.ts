@@ -2,12 +2,13 @@ import { safeHref } from '../domain/markdown.js';
 import type { ArrangedOutputs } from '../domain/outputs.js';
 import { TAG } from '../domain/ownership.js';
 import type { TestSummary } from '../domain/report.js';
-import { DeployError, messageOf, PrenvError } from '../errors.js';
+import { BlockedError, DeployError, messageOf, PrenvError } from '../errors.js';
 import type { PullRequestState } from '../ports.js';
 import { applyChanges } from './deploy-apply.js';
 import { type DeployPlan, planDeploy } from './deploy-inspect.js';
 import { DeployRecord } from './deploy-record.js';
 import { collectOutputs, runE2e } from './deploy-results.js';
+import { reviewChanges } from './deploy-review.js';
 import { synthesize } from './deploy-synth.js';
 import type { DeployOutcome, DeployPorts, DeployRequest } from './deploy-types.js';
 import { countResources } from './leftovers.js';
@@ -61,6 +62,7 @@ async function synthesizeAndApply(
   ports.log.info(`Synthesized ${assembly.stacks.length} stack(s) in ${record.timings.synth} ms`);
   try {
     const plan = await planDeploy(assembly, request, ports, record);
+    await reviewChanges(assembly, plan, request, ports, record);
     await record.time('deploy', () => applyChanges(assembly, plan, request, ports, record));
     return plan;
   } finally {
@@ -183,6 +185,7 @@ async function failed(
   ports: DeployPorts,
 ): Promise<DeployOutcome> {
   if (!(error instanceof PrenvError)) ports.log.debug(String((error as Error)?.stack ?? error));
+  if (error instanceof BlockedError) return blocked(error, record, ports);
   const { environment } = record;
   const cause = deployed
     ? { reason: `${environment} is deployed, but then: ${messageOf(error)}` }
@@ -204,6 +207,24 @@ async function failed(
   };
 }
 
+/** fail-on stopped the push before any write: the comment says what and how to approve it. */
+async function blocked(
+  error: BlockedError,
+  record: DeployRecord,
+  ports: DeployPorts,
+): Promise<DeployOutcome> {
+  ports.log.error(error.message);
+  record.finish(undefined, 'skipped');
+  const outcome = record.report({
+    state: 'blocked',
+    stacks: record.stackReports(),
+    timings: record.timingsSoFar(true),
+  });
+  await ports.reporter.deploymentStatus('failure', 'Waiting for approval (fail-on)');
+  await ports.reporter.comment(outcome);
+  return { report: outcome, failure: error.message };
+}
+
 /** The first failing resource of a failed stack, from its events; else the error's own message. */
 async function rootCause(error: unknown, ports: DeployPorts) {
   const stack = error instanceof DeployError ? error.stackName : undefined;
@@ -216,8 +237,12 @@ async function rootCause(error: unknown, ports: DeployPorts) {
   return { ...(stack === undefined ? {} : { stack }), reason: messageOf(error) };
 }
 
-function urlOf(arranged: { url?: string }): { url?: string } {
-  return arranged.url === undefined ? {} : { url: arranged.url };
+function urlOf(arranged: { url?: string; urlOutput?: string }): { url?: string; urlOutput?: string } {
+  if (arranged.url === undefined) return {};
+  return {
+    url: arranged.url,
+    ...(arranged.urlOutput === undefined ? {} : { urlOutput: arranged.urlOutput }),
+  };
 }
 
 /** The latest of some ISO timestamps. */

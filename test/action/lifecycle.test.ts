@@ -121,6 +121,13 @@ describe('one pull request, opened → synchronize → closed, on moto', () => {
     });
     expect(run.exitCode, run.log).toBe(0);
     expect(proxy.writes('cloudformation').length).toBeGreaterThan(0);
+    // The infrastructure diff reads the live template; it never creates a change set (a write).
+    const actions = proxy.calls
+      .filter((call) => call.service === 'cloudformation')
+      .map((call) => call.action);
+    expect(actions).toContain('GetTemplate');
+    expect(actions.filter((action) => action.includes('ChangeSet'))).toEqual([]);
+    expect(github.comments(42)[0]?.body).toContain('#### Infrastructure changes in this push');
     const state = await storedState(moto, REPO, 'pr-42');
     expect(state?.stacks['pr-42-api']?.sha).toBe(SYNC_SHA);
     expect(state?.stacks['pr-42-base']?.sha).not.toBe(SYNC_SHA);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { COMMENT_BUDGET, GITHUB_COMMENT_LIMIT, markerFor, renderComment } from '../../src/domain/comment.js';
 import { BREAK } from '../../src/domain/markdown.js';
 import type { EnvironmentReport, EnvironmentState, TestFailure } from '../../src/domain/report.js';
+import { firstDeployChanges, pushChanges } from '../fixtures/diff/changes.js';
 
 // Goldens: regenerate with `npx vitest run test/domain -u` and review the diff.
 
@@ -84,6 +85,17 @@ const fixtures: Record<EnvironmentState, EnvironmentReport> = {
     },
     timings: { synth: 11_900, deploy: 64_000 },
   },
+  blocked: {
+    ...base,
+    state: 'blocked',
+    stacks: [
+      { name: 'pr-42-data', outcome: 'not-deployed' },
+      { name: 'pr-42-api', outcome: 'not-deployed' },
+    ],
+    timings: { synth: 11_900, total: 20_000 },
+    changes: pushChanges,
+    blocked: { failOn: 'security', reason: '3 security-relevant changes', approveLabel: 'infra-approved' },
+  },
   cancelled: {
     ...base,
     state: 'cancelled',
@@ -142,6 +154,28 @@ describe('renderComment golden files', () => {
       const body = renderComment(report);
       expect(body.startsWith(`${markerFor('pr-42')}\n`)).toBe(true);
       await expect(body).toMatchFileSnapshot(`golden/${state}.golden.md`);
+    });
+  }
+});
+
+/** The states a push's diff shows in, each with the diff of a later push and of a first deploy. */
+const withDiff: Record<string, EnvironmentReport> = {
+  'deploying-diff': { ...fixtures.deploying, changes: pushChanges },
+  'ready-diff': { ...fixtures.ready, changes: pushChanges },
+  'tests-failed-diff': { ...fixtures['tests-failed'], changes: pushChanges },
+  'deploy-failed-diff': { ...fixtures['deploy-failed'], changes: pushChanges },
+  'ready-first-deploy': { ...fixtures.ready, changes: firstDeployChanges },
+  'blocked-first-deploy': {
+    ...fixtures.blocked,
+    changes: firstDeployChanges,
+    blocked: { failOn: 'security', reason: '1 security-relevant change' },
+  },
+};
+
+describe('renderComment golden files with an infrastructure diff', () => {
+  for (const [name, report] of Object.entries(withDiff)) {
+    it(`renders ${name}`, async () => {
+      await expect(renderComment(report)).toMatchFileSnapshot(`golden/${name}.golden.md`);
     });
   }
 });
@@ -210,6 +244,63 @@ describe('renderComment content', () => {
     expect(body).toContain('(https://example.com/x)');
   });
 
+  it('never shows credentials embedded in an output URL, in the URL line or the outputs table', () => {
+    const secretUrl = 'https://admin:hunter2@preview.example.com/x';
+    const body = renderComment({
+      ...fixtures.ready,
+      url: 'https://preview.example.com/x',
+      urlOutput: 'SiteUrl',
+      outputs: [{ stack: 'pr-42-api', key: 'SiteUrl', value: secretUrl }, ...outputs],
+    });
+    expect(body).not.toContain('hunter2');
+    expect(body).not.toContain('admin');
+    expect(body).toContain('`https://preview.example.com/x`');
+  });
+
+  it('names the output the URL comes from', () => {
+    const body = renderComment({ ...fixtures.ready, urlOutput: 'ApiUrl' });
+    expect(body).toContain('(output `ApiUrl`)');
+  });
+
+  it('drops the Stack column when every output comes from one stack', () => {
+    const one = outputs.map((output) => ({ ...output, stack: 'pr-42-api' }));
+    const body = renderComment({ ...fixtures.ready, outputs: one });
+    expect(body).toContain('| Output | Value |\n');
+    expect(renderComment(fixtures.ready)).toContain('| Output | Value | Stack |');
+  });
+
+  it('collapses the outputs table beyond 6 rows', () => {
+    const many = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ stack: 'pr-42-api', key: `Out${i}`, value: `v${i}` }));
+    expect(renderComment({ ...base, state: 'ready', outputs: many(6) })).toContain('#### Outputs');
+    const body = renderComment({ ...base, state: 'ready', outputs: many(7) });
+    expect(body).toContain('<summary>All 7 outputs</summary>');
+    expect(body).not.toContain('#### Outputs');
+  });
+
+  it('flags a wildcard IAM statement with its action and resource, and stateful losses', () => {
+    const body = renderComment({ ...fixtures.ready, changes: pushChanges });
+    expect(body).toContain('#### Infrastructure changes in this push');
+    expect(body).toMatch(/⚠️ \*\*Security-relevant changes \(4\)\*\*/);
+    expect(body).toContain('IAM statement added: Allow `sqs:*` on `*` (**wildcard**)');
+    expect(body).toContain('`InvoicesTable` (`AWS::DynamoDB::Table`) will be replaced');
+    expect(body).toContain('<summary>Full diff</summary>');
+  });
+
+  it('on a first deploy, summarises resources by type and lists only the statements using *', () => {
+    const body = renderComment({ ...fixtures.ready, changes: firstDeployChanges });
+    expect(body).toContain('2 × `AWS::Lambda::Function`');
+    expect(body).toContain('IAM statements that use `*` (1)');
+    expect(body).not.toContain('dynamodb:GetItem`, `dynamodb:PutItem` on');
+  });
+
+  it('explains what fail-on blocked and how to approve it', () => {
+    const body = renderComment(fixtures.blocked);
+    expect(body).toContain('waiting for approval');
+    expect(body).toContain('`fail-on: security`');
+    expect(body).toContain('adding the label `infra-approved`');
+  });
+
   it('ignores fields that are not in the model', () => {
     const leaky = {
       ...fixtures.ready,
@@ -259,6 +350,22 @@ function hostileReport(state: EnvironmentState): EnvironmentReport {
     leftRunning: hostile,
     notes: hostile,
     expiresAt: '2025-03-06T11:30:00Z',
+    changes: {
+      stacks: hostile.map((h, i) => ({
+        stack: h,
+        firstDeploy: i % 2 === 0,
+        resources: [
+          { logicalId: h, type: h, kind: 'replaced' },
+          { logicalId: h, type: 'AWS::S3::Bucket', kind: 'removed' },
+          { logicalId: h, type: 'AWS::SQS::QueuePolicy', kind: 'modified' },
+        ],
+        statements: [{ change: 'added', effect: h, actions: [h, '*'], resources: [h], principals: [h] }],
+        managedPolicies: [{ change: 'added', identity: h, policy: h }],
+        securityGroupRules: [{ change: 'added', direction: 'ingress', group: h, protocol: h, peer: h }],
+        text: `${hostileText}\n${hostile.join('\n')}`,
+      })),
+    },
+    blocked: { failOn: 'security', reason: hostileText, approveLabel: hostile[2] ?? '' },
   };
 }
 
@@ -337,7 +444,7 @@ describe('renderComment with hostile text', () => {
       });
 
       it('creates no headings, lists, quotes or rules of its own', () => {
-        const blockLines = body
+        const blockLines = withoutFences(body)
           .split('\n')
           .filter((line) => /^(#{1,6} |[-*+] |\d+[.)] |> |---)/.test(line))
           .filter((line) => !/^(###|####) [^\\]/.test(line) || line.includes('\\'));
@@ -366,6 +473,19 @@ describe('renderComment with hostile text', () => {
     });
   }
 });
+
+/** The body without its fenced code blocks, where GitHub parses no markdown at all. */
+function withoutFences(body: string): string {
+  const out: string[] = [];
+  let fence: string | undefined;
+  for (const line of body.split('\n')) {
+    const run = /^(`{3,})/.exec(line)?.[1];
+    if (fence === undefined && run !== undefined) fence = run;
+    else if (fence !== undefined && line.trim() === fence) fence = undefined;
+    else if (fence === undefined) out.push(line);
+  }
+  return out.join('\n');
+}
 
 /** Number of cells in a GFM table row: pipes not escaped by a backslash. */
 function cells(row: string): number {

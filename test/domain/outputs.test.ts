@@ -45,6 +45,7 @@ describe('arrangeOutputs', () => {
       variables: { TABLE_NAME: 'invoices', API_URL: 'https://api.example.com/prod/' },
       refused: [],
       url: 'https://api.example.com/prod/',
+      urlOutput: 'ApiUrl',
     });
   });
 
@@ -58,9 +59,13 @@ describe('arrangeOutputs', () => {
     expect(arranged.url).toBe('https://site');
   });
 
-  it('has no url when no key ends in Url or URL', () => {
+  it('has no url when no output is an https URL outside the AWS service endpoints', () => {
     expect(
-      arrangeOutputs([output('pr-42-api', 'Endpoint', 'https://x'), output('pr-42-api', 'curl', 'x')]),
+      arrangeOutputs([
+        output('pr-42-api', 'Endpoint', 'http://x'),
+        output('pr-42-api', 'QueueUrl', 'https://sqs.eu-west-2.amazonaws.com/111122223333/jobs'),
+        output('pr-42-api', 'curl', 'x'),
+      ]),
     ).not.toHaveProperty('url');
   });
 

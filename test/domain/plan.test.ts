@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type GitHubEvent, readEvent } from '../../src/domain/event.js';
-import { planRun } from '../../src/domain/plan.js';
+import { planRun, withApproval } from '../../src/domain/plan.js';
 import { PlanError } from '../../src/errors.js';
 import { MODES } from '../../src/inputs.js';
 import { EVENT_NAMES, type EventFixture, loadEvent } from '../fixtures/events.js';
@@ -177,6 +177,42 @@ describe('explicit modes', () => {
       expect(planRun('cleanup', event(name))).toEqual({ kind: 'cleanup' });
     },
   );
+});
+
+describe('withApproval', () => {
+  const labeled = (label: string) =>
+    readEvent('pull_request', REPO, GITHUB_SHA, {
+      ...loadEvent('pull-request-synchronize'),
+      action: 'labeled',
+      label: { name: label },
+    });
+
+  it('deploys again when approve-label is added in mode auto', () => {
+    const event = labeled('infra-approved');
+    expect(withApproval(planRun('auto', event), 'auto', event, 'infra-approved')).toEqual({
+      kind: 'deploy',
+      pullRequest: 42,
+      sha: HEAD_SHA,
+    });
+  });
+
+  it('keeps require-label on the deploy it makes', () => {
+    const event = labeled('infra-approved');
+    expect(
+      withApproval(planRun('auto', event, undefined, 'preview'), 'auto', event, 'infra-approved', 'preview'),
+    ).toMatchObject({
+      kind: 'deploy',
+      requireLabel: 'preview',
+    });
+  });
+
+  it('changes nothing for another label, without approve-label, or in an explicit mode', () => {
+    const other = labeled('bug');
+    expect(withApproval(planRun('auto', other), 'auto', other, 'infra-approved').kind).toBe('skip');
+    const event = labeled('infra-approved');
+    expect(withApproval(planRun('auto', event), 'auto', event, undefined).kind).toBe('skip');
+    expect(withApproval(planRun('cleanup', event), 'cleanup', event, 'infra-approved').kind).toBe('cleanup');
+  });
 });
 
 describe('mode report', () => {

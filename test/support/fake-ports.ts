@@ -4,6 +4,8 @@
  * was asked; the ones that write also append to an optional shared Journal, so that a test can
  * assert the order of writes across ports ("no write before the ownership check").
  */
+
+import type { InfraChanges, StackChanges } from '../../src/domain/infra-diff.js';
 import type { FailureCause, StackOutput, TestSummary } from '../../src/domain/report.js';
 import { DeployError } from '../../src/errors.js';
 import type { DeploymentMethod } from '../../src/inputs.js';
@@ -207,6 +209,9 @@ export interface FakeCdkOptions {
   readonly hotswappable?: readonly string[];
   /** Called when deploy starts, with the stacks it was given (e.g. to look at saved state then). */
   readonly onDeploy?: (stacks: readonly StackToDeploy[]) => void;
+  /** What diff answers, per stack name; stacks not listed have no changes. diffError: diff rejects. */
+  readonly changes?: Readonly<Record<string, Omit<StackChanges, 'stack' | 'firstDeploy'>>>;
+  readonly diffError?: unknown;
 }
 
 /** One deploy call. */
@@ -220,6 +225,7 @@ export class FakeCdk implements CdkPort {
   readonly synthCalls: SynthRequest[] = [];
   readonly deployCalls: DeployCall[] = [];
   readonly bootstrapCalls: { account: string; region: string }[] = [];
+  readonly diffCalls: string[][] = [];
   readonly events: DeployProgress[] = [];
   disposed = 0;
 
@@ -241,6 +247,19 @@ export class FakeCdk implements CdkPort {
       dispose: async () => {
         this.disposed++;
       },
+    };
+  }
+
+  async diff(_assembly: Assembly, stacks: readonly string[]): Promise<InfraChanges> {
+    this.diffCalls.push([...stacks]);
+    if (this.options.diffError !== undefined) throw this.options.diffError;
+    const none = { resources: [], statements: [], managedPolicies: [], securityGroupRules: [], text: '' };
+    return {
+      stacks: stacks.map((stack) => ({
+        stack,
+        firstDeploy: false,
+        ...(this.options.changes?.[stack] ?? none),
+      })),
     };
   }
 

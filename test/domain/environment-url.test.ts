@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import {
+  isEnvironmentUrl,
+  pickUrl,
+  userinfoSecrets,
+  withoutUserinfo,
+} from '../../src/domain/environment-url.js';
+import { arrangeOutputs } from '../../src/domain/outputs.js';
+
+const out = (key: string, value: string, stack = 'pr-42-app') => ({ stack, key, value });
+
+describe('isEnvironmentUrl', () => {
+  it.each([
+    'https://k3x9.execute-api.eu-west-2.amazonaws.com/prod/',
+    'https://d111111abcdef8.cloudfront.net/',
+    'https://abcdefg.lambda-url.eu-west-2.on.aws/',
+    'https://my-alb-1234.eu-west-2.elb.amazonaws.com/',
+    'https://pr-42.preview.example.com/',
+  ])('accepts %s', (url) => expect(isEnvironmentUrl(url)).toBe(true));
+
+  it.each([
+    'https://sqs.eu-west-2.amazonaws.com/111122223333/pr-42-jobs',
+    '111122223333.dkr.ecr.eu-west-2.amazonaws.com/pr-42-app',
+    'https://pr-42-uploads.s3.eu-west-2.amazonaws.com/',
+    'https://dynamodb.eu-west-2.amazonaws.com',
+    'http://pr-42.preview.example.com/',
+    'pr-42-data-InvoicesTable-1X2Y3Z',
+  ])('refuses %s', (url) => expect(isEnvironmentUrl(url)).toBe(false));
+});
+
+describe('pickUrl', () => {
+  it('skips a queue URL that comes first and takes the API', () => {
+    const outputs = [
+      out('QueueUrl', 'https://sqs.eu-west-2.amazonaws.com/111122223333/pr-42-jobs'),
+      out('RepositoryUri', '111122223333.dkr.ecr.eu-west-2.amazonaws.com/pr-42-app'),
+      out('ApiEndpoint', 'https://k3x9.execute-api.eu-west-2.amazonaws.com/prod/'),
+    ];
+    expect(pickUrl(outputs)?.key).toBe('ApiEndpoint');
+  });
+
+  it('prefers an output whose key ends in Url among the qualifying ones', () => {
+    const outputs = [out('Docs', 'https://docs.example.com/'), out('SiteUrl', 'https://d1.cloudfront.net/')];
+    expect(pickUrl(outputs)?.key).toBe('SiteUrl');
+  });
+
+  it('has none when only service endpoints are output', () => {
+    expect(pickUrl([out('QueueUrl', 'https://sqs.eu-west-2.amazonaws.com/1/q')])).toBeUndefined();
+  });
+
+  it('takes the output url-output names, whatever it holds', () => {
+    const outputs = [
+      out('ApiUrl', 'https://k3x9.execute-api.eu-west-2.amazonaws.com/prod/'),
+      out('Admin', 'https://sqs.eu-west-2.amazonaws.com/1/q'),
+    ];
+    expect(pickUrl(outputs, 'Admin')?.key).toBe('Admin');
+    expect(pickUrl(outputs, 'Missing')).toBeUndefined();
+  });
+});
+
+describe('credentials in URLs', () => {
+  it('removes user and password, even with an @ in the password', () => {
+    expect(withoutUserinfo('https://admin:hunter2@example.com/x')).toBe('https://example.com/x');
+    expect(withoutUserinfo('https://admin:p@ss@example.com/x?a=b@c')).toBe('https://example.com/x?a=b@c');
+    expect(withoutUserinfo('mailto:a@example.com')).toBe('mailto:a@example.com');
+    expect(withoutUserinfo('plain@text')).toBe('plain@text');
+  });
+
+  it('names the secret to mask', () => {
+    expect(userinfoSecrets('https://admin:hunter%232@example.com/')).toEqual(['hunter%232', 'hunter#2']);
+    expect(userinfoSecrets('https://tokenonly@example.com/')).toEqual(['tokenonly']);
+    expect(userinfoSecrets('https://example.com/')).toEqual([]);
+  });
+
+  it('gives the url output without credentials, and names its key', () => {
+    const arranged = arrangeOutputs([out('SiteUrl', 'https://admin:hunter2@preview.example.com/')]);
+    expect(arranged.url).toBe('https://preview.example.com/');
+    expect(arranged.urlOutput).toBe('SiteUrl');
+    // The e2e command and the outputs JSON keep the value as the app output it.
+    expect(arranged.flat.SiteUrl).toBe('https://admin:hunter2@preview.example.com/');
+  });
+});
