@@ -72,8 +72,10 @@ async function changeCode(marker: string): Promise<void> {
 
 /** Changes the functions' memory size: infrastructure toolkit-lib cannot hotswap. */
 async function changeInfrastructure(): Promise<void> {
-  const path = join(workspace, 'sample-app/infra/api-function.ts');
-  await writeFile(path, (await readFile(path, 'utf8')).replace('memorySize: 512', 'memorySize: 1024'));
+  const path = join(workspace, 'sample-app/infra/service-function.ts');
+  const source = await readFile(path, 'utf8');
+  if (!source.includes('memorySize: 512')) throw new Error(`${path} no longer sets memorySize: 512`);
+  await writeFile(path, source.replace('memorySize: 512', 'memorySize: 1024'));
 }
 
 /** The GetInvoice function's name, from a run's outputs. */
