@@ -114,7 +114,9 @@ describe('one pull request, opened → synchronize → closed, on moto', () => {
     const run = await runAction({
       moto,
       github,
-      inputs: { ...inputs, context: 'fixture:marker=v2' },
+      // The marker is a Lambda environment variable, which a hotswap would apply without CloudFormation
+      // (test/action/hotswap.test.ts); this push is about a CloudFormation update.
+      inputs: { ...inputs, context: 'fixture:marker=v2', hotswap: 'false' },
       env: env(),
       event: 'pull-request-synchronize',
       eventOverrides: { pull_request: { head: { sha: SYNC_SHA } } },
