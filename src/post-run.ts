@@ -1,12 +1,12 @@
 import * as core from '@actions/core';
 import { actionsLog, actionsStep, inputReader } from './adapters/actions-core.js';
 import { readRunContext } from './adapters/github-context.js';
-import { OctokitGitHub } from './adapters/octokit-github.js';
 import { takeEnvironment } from './adapters/process-environment.js';
 import { environmentName } from './domain/naming.js';
 import { isoSeconds } from './domain/ownership.js';
 import { planRun } from './domain/plan.js';
 import { messageOf } from './errors.js';
+import { gitHubClient } from './github-client.js';
 import { boolean, DEFAULT_COMMENT_AUTHOR, MODES, type Mode } from './inputs.js';
 import { Reporter } from './workflows/reporter.js';
 import { type ExpectedRun, loadRunState, trustRunState } from './workflows/run-state.js';
@@ -34,16 +34,12 @@ export async function runPost(): Promise<void> {
     const token = read('github-token');
     const log = actionsLog;
     if (token !== '') log.mask(token);
-    const github =
-      token === ''
-        ? undefined
-        : new OctokitGitHub({
-            token,
-            apiUrl: context.apiUrl,
-            repository: context.repository,
-            log,
-            commentAuthor: read('comment-author') || DEFAULT_COMMENT_AUTHOR,
-          });
+    const github = gitHubClient(
+      { githubToken: token, commentAuthor: read('comment-author') || DEFAULT_COMMENT_AUTHOR },
+      context,
+      log,
+      { fewWrites: false },
+    );
     const reporter = new Reporter({
       github,
       step: actionsStep,

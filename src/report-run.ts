@@ -1,9 +1,9 @@
 import { actionsLog, actionsStep } from './adapters/actions-core.js';
 import type { RunContext } from './adapters/github-context.js';
-import { OctokitGitHub } from './adapters/octokit-github.js';
 import { systemClock } from './adapters/system-clock.js';
 import { escapeText } from './domain/markdown.js';
 import type { Plan } from './domain/plan.js';
+import { gitHubClient } from './github-client.js';
 import type { Inputs } from './inputs.js';
 import { postReport } from './workflows/post-report.js';
 import { Reporter } from './workflows/reporter.js';
@@ -22,16 +22,7 @@ export async function runReport(run: PlannedReport): Promise<string | undefined>
   const log = actionsLog;
   const step = actionsStep;
   if (inputs.githubToken === '') log.warning('No github-token: mode report can write the job summary only.');
-  const github =
-    inputs.githubToken === ''
-      ? undefined
-      : new OctokitGitHub({
-          token: inputs.githubToken,
-          apiUrl: context.apiUrl,
-          repository: context.repository,
-          log,
-          writeIntervalMs: 250,
-        });
+  const github = gitHubClient(inputs, context, log, { fewWrites: true });
   const runUrl = context.runUrl === undefined ? {} : { runUrl: context.runUrl };
   const reporter = new Reporter({ github, step, log, comment: inputs.comment, ...runUrl });
   const outcome = await postReport(

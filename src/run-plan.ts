@@ -4,7 +4,6 @@ import { CloudFormationStacks } from './adapters/cloudformation-stacks.js';
 import { ShellCommandRunner } from './adapters/command-runner.js';
 import type { RunContext } from './adapters/github-context.js';
 import { JUnitReader } from './adapters/junit-reader.js';
-import { OctokitGitHub } from './adapters/octokit-github.js';
 import { S3Buckets } from './adapters/s3-buckets.js';
 import { SsmStateStore } from './adapters/ssm-state-store.js';
 import { systemClock } from './adapters/system-clock.js';
@@ -12,6 +11,7 @@ import { isWithheld } from './domain/env-names.js';
 import { escapeText } from './domain/markdown.js';
 import type { Plan } from './domain/plan.js';
 import { reportFile } from './domain/report-file.js';
+import { gitHubClient } from './github-client.js';
 import type { Inputs } from './inputs.js';
 import type { AwsSession } from './ports.js';
 import { cleanup } from './workflows/cleanup.js';
@@ -39,18 +39,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
   const step = actionsStep;
   const clock = systemClock;
   if (inputs.githubToken === '') log.warning('No github-token: no PR comment, deployment or PR state check.');
-  const github =
-    inputs.githubToken === ''
-      ? undefined
-      : new OctokitGitHub({
-          token: inputs.githubToken,
-          apiUrl: context.apiUrl,
-          repository: context.repository,
-          log,
-          commentAuthor: inputs.commentAuthor,
-          // A deploy or destroy writes a handful of times; a sweep may write for dozens of PRs.
-          ...(plan.kind === 'cleanup' ? {} : { writeIntervalMs: 250 }),
-        });
+  const github = gitHubClient(inputs, context, log, { fewWrites: plan.kind !== 'cleanup' });
   const reporter = new Reporter({
     github,
     step,
