@@ -1,20 +1,16 @@
 import * as core from '@actions/core';
 import { actionsLog, actionsStep, inputReader } from './adapters/actions-core.js';
 import { actionsOidcFrom } from './adapters/actions-oidc.js';
-import { type RunContext, readRunContext } from './adapters/github-context.js';
+import { readRunContext } from './adapters/github-context.js';
 import { takeEnvironment } from './adapters/process-environment.js';
 import { StsCredentials } from './adapters/sts-credentials.js';
 import { systemClock } from './adapters/system-clock.js';
 import { escapeText } from './domain/markdown.js';
 import { environmentName } from './domain/naming.js';
-import { isoSeconds } from './domain/ownership.js';
 import { planRun, withApproval } from './domain/plan.js';
-import type { EnvironmentReport } from './domain/report.js';
-import { reportFile } from './domain/report-file.js';
 import { messageOf } from './errors.js';
 import { checkSessionCoversTests, parseInputs } from './inputs.js';
 import { openSession } from './workflows/credentials.js';
-import { saveReportFile } from './workflows/report-file.js';
 import { saveRunState } from './workflows/run-state.js';
 
 /**
@@ -92,31 +88,10 @@ async function main(env: NodeJS.ProcessEnv): Promise<string | undefined> {
     return await runPlan({ env, inputs, context, plan, environment, session });
   } catch (error) {
     // The report job of the hardened layout reports this failure too, not a missing file.
-    if (plan.kind !== 'cleanup')
+    if (plan.kind !== 'cleanup') {
+      const { saveFailureReport } = await import('./failure-report.js');
       await saveFailureReport(plan.kind, error, environment as string, plan.pullRequest, context);
+    }
     throw error;
   }
-}
-
-/** The report file of a deploy or destroy that failed outside its workflow (credentials, say). */
-async function saveFailureReport(
-  operation: 'deploy' | 'destroy',
-  error: unknown,
-  environment: string,
-  pullRequest: number,
-  context: RunContext,
-): Promise<void> {
-  const failure = messageOf(error);
-  const report: EnvironmentReport = {
-    state: `${operation}-failed`,
-    environment,
-    repository: context.repository,
-    pullRequest,
-    updatedAt: isoSeconds(new Date()),
-    failure: { reason: failure },
-  };
-  await saveReportFile(context.tempDir, reportFile(operation, report, { failure }), {
-    step: actionsStep,
-    log: actionsLog,
-  });
 }
