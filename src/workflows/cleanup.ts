@@ -1,13 +1,6 @@
-import { markerFor, renderComment } from '../domain/comment.js';
 import { describeLeftovers } from '../domain/leftovers.js';
 import { isoSeconds, mayDelete } from '../domain/ownership.js';
-import type {
-  CleanupReport,
-  EnvironmentReport,
-  KeptEnvironment,
-  RegionSweep,
-  SweptEnvironment,
-} from '../domain/report.js';
+import type { CleanupReport, KeptEnvironment, RegionSweep, SweptEnvironment } from '../domain/report.js';
 import { describeRetained, retainedResources } from '../domain/retained.js';
 import { groupByEnvironment, staleReasons } from '../domain/staleness.js';
 import { renderCleanupSummary } from '../domain/summary.js';
@@ -22,8 +15,8 @@ import type {
   StateStore,
   StepPort,
 } from '../ports.js';
+import { sweepEnvironment } from './cleanup-environment.js';
 import { auditLeftovers } from './cleanup-leftovers.js';
-import { createdAtOf, deleteStacks } from './delete-stacks.js';
 import { mapLimit } from './map-limit.js';
 import { type PullRequestStates, pullRequestStates } from './pull-request-states.js';
 
@@ -230,77 +223,8 @@ async function sweepRegion(
     .filter(({ reasons }) => reasons.length > 0);
   const kept = environments.length - stale.length;
 
-  const stacksSwept = await mapLimit(
-    stale,
-    request.concurrency ?? 4,
-    async ({ environment, reasons }): Promise<SweptEnvironment> => {
-      const createdAt = createdAtOf(environment.stacks);
-      const base = {
-        ...(region === undefined ? {} : { region }),
-        environment: environment.environment,
-        ...(environment.pullRequest === undefined ? {} : { pullRequest: environment.pullRequest }),
-        reasons,
-        ...(createdAt === undefined ? {} : { createdAt }),
-      };
-      const busy = environment.stacks.filter(isInProgress);
-      if (busy.length > 0) {
-        // A deploy (or a delete) is under way: deleting under it races it. The next sweep decides.
-        log.info(
-          `skipping ${environment.environment} this round: ${busy.map((s) => `${s.name} is ${s.status}`).join(', ')}`,
-        );
-        return {
-          ...base,
-          stacks: environment.stacks.map((stack) => ({
-            name: stack.name,
-            outcome: 'not-deployed' as const,
-            status: stack.status,
-          })),
-          result: 'skipped' as const,
-        } satisfies SweptEnvironment;
-      }
-      if (request.dryRun) {
-        log.info(
-          `would delete ${environment.environment} (${reasons.join(', ')}): ${environment.stacks.map((s) => s.name).join(', ')}`,
-        );
-        return {
-          ...base,
-          stacks: environment.stacks.map((stack) => ({ name: stack.name, outcome: 'not-deployed' as const })),
-          result: 'would-delete' as const,
-        } satisfies SweptEnvironment;
-      }
-      try {
-        const deletion = await deleteStacks(ports.stacks, environment.stacks, log, ports.buckets);
-        const failed = deletion.stacks.some((stack) => stack.outcome === 'left-behind');
-        const forced = deletion.stacks.some((stack) => stack.outcome === 'force-deleted');
-        if (!failed) {
-          await ports.state?.delete(environment.environment).catch((error: unknown) => {
-            log.warning(`prenv's state of ${environment.environment} is left: ${messageOf(error)}`);
-          });
-        }
-        // Only a number GitHub returned as a pull request is told: a tag can name any issue.
-        const pullRequest = pulls.get(environment.pullRequest ?? 0)?.exists
-          ? environment.pullRequest
-          : undefined;
-        await announce(environment.environment, pullRequest, deletion, createdAt, request, ports);
-        return {
-          ...base,
-          stacks: deletion.stacks,
-          result: failed ? ('failed' as const) : forced ? ('left-behind' as const) : ('deleted' as const),
-          ...(failed ? { error: deletion.failure?.reason ?? 'a stack could not be deleted' } : {}),
-        } satisfies SweptEnvironment;
-      } catch (error) {
-        return {
-          ...base,
-          stacks: environment.stacks.map((stack) => ({
-            name: stack.name,
-            outcome: 'left-behind' as const,
-            status: stack.status,
-          })),
-          result: 'failed' as const,
-          error: messageOf(error),
-        } satisfies SweptEnvironment;
-      }
-    },
+  const stacksSwept = await mapLimit(stale, request.concurrency ?? 4, (candidate) =>
+    sweepEnvironment(candidate, { request, ports, pulls, region }),
   );
 
   // Then what outlived the stacks: the region's one tagging-API query, its leftovers and counts.
@@ -320,44 +244,4 @@ async function sweepRegion(
       ? {}
       : { keptEnvironments: audit.keptEnvironments.map(inRegion) }),
   };
-}
-
-/** Mid-operation: a deploy or delete is under way. REVIEW_IN_PROGRESS (an unexecuted change set) is not. */
-function isInProgress(stack: { status: string }): boolean {
-  return stack.status.endsWith('_IN_PROGRESS') && stack.status !== 'REVIEW_IN_PROGRESS';
-}
-
-/** Best effort: the swept PR's comment and deployment say the environment is gone. */
-async function announce(
-  environment: string,
-  pullRequest: number | undefined,
-  deletion: Awaited<ReturnType<typeof deleteStacks>>,
-  createdAt: string | undefined,
-  request: CleanupRequest,
-  ports: CleanupPorts,
-): Promise<void> {
-  const github = ports.github;
-  if (github === undefined || pullRequest === undefined) return;
-  const left = deletion.stacks.filter((stack) => stack.outcome !== 'deleted'); // force-deleted too: not clean
-  const report: EnvironmentReport = {
-    state: left.length > 0 ? 'destroy-failed' : 'destroyed',
-    environment,
-    repository: request.repository,
-    pullRequest,
-    stacks: deletion.stacks,
-    updatedAt: isoSeconds(ports.clock.now()),
-    notes: ['Removed by the scheduled cleanup sweep.'],
-    ...(createdAt === undefined ? {} : { createdAt }),
-    ...(request.runUrl === undefined ? {} : { runUrl: request.runUrl }),
-    ...(deletion.failure === undefined ? {} : { failure: deletion.failure }),
-  };
-  try {
-    if (request.comment)
-      await github.upsertComment(pullRequest, markerFor(environment), renderComment(report));
-    // Every deployment: GitHub's auto_inactive leaves a transient environment's earlier ones active.
-    for (const id of await github.deploymentIds(environment))
-      await github.setDeploymentStatus(id, { state: 'inactive', description: 'Swept by cleanup' });
-  } catch (error) {
-    ports.log.warning(`Could not update PR #${pullRequest} about ${environment}: ${messageOf(error)}`);
-  }
 }
