@@ -5,39 +5,20 @@
  * environment and repository taken from the report job's own event and inputs, never the file.
  *
  * Version 1. A later section (an infrastructure diff, leftovers, hotswap) is added as an optional
- * field of EnvironmentReport and of REPORT below; readers of version 1 drop fields they do not
+ * field of EnvironmentReport and of REPORT (report-file-fields.ts); readers of version 1 drop fields they do not
  * know. A change that an older reader would misread bumps VERSION.
  */
 import { truncate } from './markdown.js';
-import type { EnvironmentReport, EnvironmentState, LeftoverResource, StackOutcome } from './report.js';
-import { BLOCKED, CHANGES, changesWithinLimits } from './report-file-changes.js';
-import {
-  type Field,
-  flag,
-  integer,
-  list,
-  object,
-  oneOf,
-  optional,
-  SchemaError,
-  text,
-} from './report-schema.js';
+import type { EnvironmentReport } from './report.js';
+import { changesWithinLimits } from './report-file-changes.js';
+import { REPORT, REPORT_LIMITS } from './report-file-fields.js';
+import { integer, object, oneOf, optional, SchemaError, text } from './report-schema.js';
 
 /** The report file format's version. */
 export const REPORT_FILE_VERSION = 1;
+export { REPORT_LIMITS };
 /** The largest report file the report job reads, in bytes. */
 export const MAX_REPORT_FILE_BYTES = 1_048_576;
-
-/** Item and text limits the writer keeps to and the reader enforces. */
-export const REPORT_LIMITS = {
-  outputs: 500,
-  stacks: 500,
-  failures: 200,
-  notes: 50,
-  name: 256,
-  text: 4_000,
-  url: 2_048,
-} as const;
 
 /** What the run did, as the file says: only decides the wording when the event does not. */
 export type ReportOperation = 'deploy' | 'destroy';
@@ -66,123 +47,8 @@ export type ParsedReportFile =
   | { readonly ok: true; readonly file: ReportFile }
   | { readonly ok: false; readonly reason: string };
 
-const STATES: readonly EnvironmentState[] = [
-  'deploying',
-  'ready',
-  'tests-failed',
-  'deploy-failed',
-  'blocked',
-  'cancelled',
-  'destroying',
-  'destroyed',
-  'destroy-failed',
-];
-const OUTCOMES: readonly StackOutcome[] = [
-  'deployed',
-  'hotswapped',
-  'unchanged',
-  'failed',
-  'not-deployed',
-  'deleted',
-  'force-deleted',
-  'left-behind',
-];
-const LEFTOVER_OUTCOMES: readonly LeftoverResource['outcome'][] = [
-  'deleted',
-  'would-delete',
-  'reported',
-  'delete-failed',
-];
 const L = REPORT_LIMITS;
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
-const name = text(L.name);
 const message = text(L.text);
-const instant = text(40, ISO_INSTANT);
-const count = integer(0);
-const ms = integer(0);
-
-/**
- * Every field of EnvironmentReport, with its check. The mapped type makes a new field of
- * EnvironmentReport a type error here until it has a check: nothing reaches the comment unchecked.
- */
-const REPORT_FIELDS = {
-  state: oneOf(STATES),
-  environment: name,
-  repository: name,
-  pullRequest: optional(integer(1)),
-  sha: optional(text(64, /^[0-9a-f]{7,64}$/i)),
-  runUrl: optional(text(L.url)),
-  repositoryUrl: optional(text(L.url)),
-  url: optional(text(L.url)),
-  urlOutput: optional(name),
-  changes: optional(CHANGES),
-  blocked: optional(BLOCKED),
-  outputs: optional(list(object({ stack: name, key: name, value: message }), L.outputs)),
-  stacks: optional(
-    list(
-      object({
-        name,
-        outcome: oneOf(OUTCOMES),
-        status: optional(text(64, /^[A-Z_]+$/)),
-        retained: optional(
-          list(object({ logicalId: name, type: name, physicalId: optional(message) }), L.stacks),
-        ),
-        hotswapped: optional(message),
-      }),
-      L.stacks,
-    ),
-  ),
-  tests: optional(
-    object({
-      total: count,
-      passed: count,
-      failed: count,
-      skipped: count,
-      failures: list(object({ name: message, message }), L.failures),
-      timedOut: optional(flag),
-      exitCode: optional(integer(-1_000_000, 1_000_000)),
-      problem: optional(message),
-    }),
-  ),
-  timings: optional(
-    object({
-      synth: optional(ms),
-      deploy: optional(ms),
-      tests: optional(ms),
-      destroy: optional(ms),
-      total: optional(ms),
-    }),
-  ),
-  failure: optional(
-    object({
-      stack: optional(name),
-      resource: optional(name),
-      resourceType: optional(name),
-      reason: message,
-    }),
-  ),
-  expiresAt: optional(instant),
-  createdAt: optional(instant),
-  updatedAt: instant,
-  leftRunning: optional(list(name, L.stacks)),
-  notes: optional(list(message, L.notes)),
-  leftovers: optional(
-    list(
-      object({
-        arn: text(L.url),
-        type: name,
-        outcome: oneOf(LEFTOVER_OUTCOMES),
-        createdAt: optional(instant),
-        stack: optional(name),
-        reason: optional(message),
-      }),
-      L.stacks,
-    ),
-  ),
-  resourceCount: optional(count),
-} satisfies { readonly [K in keyof EnvironmentReport]-?: Field<unknown> | { optional: Field<unknown> } };
-
-const REPORT: Field<EnvironmentReport> = object(REPORT_FIELDS);
 
 const FILE = object({
   version: integer(REPORT_FILE_VERSION, REPORT_FILE_VERSION),
