@@ -16,7 +16,12 @@ export async function appliedTemplates(plan: DeployPlan, ports: DeployPorts): Pr
     try {
       const body = await ports.stacks.template(name);
       const patched = body === undefined ? undefined : patchTemplate(body, applied);
-      if (patched !== undefined) bases.set(name, patched);
+      if (patched === undefined) continue;
+      bases.set(name, patched);
+      const count = Object.keys(applied).length;
+      ports.log.info(
+        `${name}: diffed against what prenv applied (${count} hotswapped resource${count === 1 ? '' : 's'})`,
+      );
     } catch (error) {
       ports.log.warning(
         `${name}: could not read its live template (${messageOf(error)}); the diff may show hotswapped code as changed.`,
