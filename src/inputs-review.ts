@@ -9,8 +9,16 @@ export interface ReviewInputs {
   readonly urlOutput?: string;
 }
 
-/** Parses fail-on, approve-label and url-output; throws InputError naming the input and the fix. */
-export function parseReviewInputs(text: (name: string) => string, githubToken: string): ReviewInputs {
+/**
+ * Parses fail-on, approve-label and url-output; throws InputError naming the input and the fix. In
+ * mode report (the hardened layout's second job) approve-label needs no fail-on: there it only says
+ * which `labeled` event re-ran the first job's deploy.
+ */
+export function parseReviewInputs(
+  text: (name: string) => string,
+  githubToken: string,
+  mode?: string,
+): ReviewInputs {
   const failOnText = text('fail-on') || 'none';
   const failOn = FAIL_ON.find((value) => value === failOnText);
   if (failOn === undefined) {
@@ -24,7 +32,7 @@ export function parseReviewInputs(text: (name: string) => string, githubToken: s
         `approve-label must be a GitHub label name (at most 50 characters); got "${approveLabel}"`,
       );
     }
-    if (failOn === 'none') {
+    if (failOn === 'none' && mode !== 'report') {
       throw new InputError(
         'approve-label',
         'approve-label approves what fail-on blocks: set fail-on to security or replacement, or remove approve-label',

@@ -164,7 +164,7 @@ export function parseInputs(
       ? {}
       : { pollIntervalMs: integer('poll-interval-ms', pollIntervalMs, 1, 600_000) }),
     ...(requireLabel === undefined ? {} : { requireLabel }),
-    ...parseReviewInputs(text, text('github-token')),
+    ...parseReviewInputs(text, text('github-token'), mode),
   };
 }
 

@@ -212,8 +212,15 @@ export interface CdkPort {
     stacks: readonly StackToDeploy[],
     options: { method: DeploymentMethod; onProgress: (event: DeployProgress) => void },
   ): Promise<void>;
-  /** Each named stack's changes against its live template; reads only, never a change set. */
-  diff(assembly: Assembly, stacks: readonly string[]): Promise<InfraChanges>;
+  /**
+   * Each named stack's changes against its live template; reads only, never a change set. A stack
+   * in `bases` is compared with that template body instead (what prenv last applied, after a hotswap).
+   */
+  diff(
+    assembly: Assembly,
+    stacks: readonly string[],
+    bases?: ReadonlyMap<string, string>,
+  ): Promise<InfraChanges>;
 }
 
 /** How a test command ended. */

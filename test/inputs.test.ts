@@ -464,6 +464,15 @@ describe('fail-on, approve-label and url-output', () => {
     expect(inputError({ 'approve-label': 'ok' }).input).toBe('approve-label');
   });
 
+  it('takes approve-label without fail-on in mode report, which only reports the deploy it re-ran', () => {
+    const inputs = parseWith(
+      { mode: 'report', 'report-file': 'r.json', 'approve-label': 'infra-approved', 'github-token': 'ghs_x' },
+      {},
+    );
+    expect(inputs.approveLabel).toBe('infra-approved');
+    expect(inputs.failOn).toBe('none');
+  });
+
   it('refuses approve-label without a token to read the labels with', () => {
     const error = inputError({ 'fail-on': 'security', 'approve-label': 'ok', 'github-token': '' });
     expect(error.input).toBe('approve-label');

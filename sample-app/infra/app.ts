@@ -1,6 +1,6 @@
 import { App, type StackProps } from 'aws-cdk-lib';
 import { NAME_CONTEXT, STAGE_CONTEXT, stackName, stageFrom } from './environment-name.js';
-import { InvoicesStack } from './invoices-stack.js';
+import { DEMO_BROAD_PERMISSION_CONTEXT, InvoicesStack } from './invoices-stack.js';
 
 /** Builds the CDK app: one stack, `<prenv:name>-invoices`, or `production-invoices` with `-c stage=production`. */
 export function buildApp(app = new App()): App {
@@ -8,6 +8,7 @@ export function buildApp(app = new App()): App {
   new InvoicesStack(app, stackName(stage.name), {
     environmentName: stage.name,
     production: stage.production,
+    demoBroadPermission: [true, 'true'].includes(app.node.tryGetContext(DEMO_BROAD_PERMISSION_CONTEXT)),
     ...deploymentEnvironment(process.env),
   });
   return app;

@@ -5,6 +5,7 @@ import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/a
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { CfnRegistry, CfnSchema } from 'aws-cdk-lib/aws-eventschemas';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { EVENT_SOURCE, INVOICE_CREATED } from '../src/adapters/eventbridge-event-publisher.js';
 import { INVOICE_TABLE } from '../src/adapters/invoice-table-layout.js';
@@ -17,6 +18,12 @@ export const INVOICE_CREATED_V1_CONTRACT = new URL(
   import.meta.url,
 );
 
+/**
+ * CDK context switch for prenv's demo of its infrastructure diff and fail-on gate: set to `true`, it
+ * grants the notifier `sqs:*` on `*`. Off by default: the sample app stays least-privilege.
+ */
+export const DEMO_BROAD_PERMISSION_CONTEXT = 'prenv:demo-broad-permission';
+
 export interface InvoicesStackProps extends StackProps {
   /** The environment name (`prenv:name`, or `production`), prefix of every name. */
   readonly environmentName: string;
@@ -26,6 +33,11 @@ export interface InvoicesStackProps extends StackProps {
    * @default false
    */
   readonly production?: boolean;
+  /**
+   * The demo switch (DEMO_BROAD_PERMISSION_CONTEXT): the notifier may do anything to any queue.
+   * @default false
+   */
+  readonly demoBroadPermission?: boolean;
 }
 
 /**
@@ -89,6 +101,10 @@ export class InvoicesStack extends Stack {
     table.grant(get.function, 'dynamodb:GetItem');
     table.grant(list.function, 'dynamodb:Query');
     table.grant(pay.function, 'dynamodb:GetItem', 'dynamodb:PutItem');
+    if (props.demoBroadPermission === true) {
+      // The demo's deliberately broad grant: what prenv's fail-on: security stops until approved.
+      notify.function.addToRolePolicy(new PolicyStatement({ actions: ['sqs:*'], resources: ['*'] }));
+    }
 
     // The notifier subscribes to InvoiceCreated from this service on this bus (by name: see busName).
     // Named, and output as a literal: Ref of a rule on a custom bus is `<bus>|<rule>`, not the name.

@@ -1,5 +1,6 @@
 /** How prenv asks toolkit-lib for a hotswap, and what it reads back from toolkit-lib's hotswap messages. */
 import type { HotswapResult, DeploymentMethod as ToolkitDeploymentMethod } from '@aws-cdk/toolkit-lib';
+import { resourceOverlay } from '../domain/applied-overlay.js';
 import type { HotswappedResource } from '../domain/hotswap.js';
 import type { DeploymentMethod } from '../inputs.js';
 import type { StackToDeploy } from '../ports.js';
@@ -23,8 +24,13 @@ export function deploymentMethodFor(
 export function hotswappedResources(data: unknown): HotswappedResource[] {
   const result = data as Partial<HotswapResult> | undefined;
   if (result?.hotswapped !== true) return [];
-  return (result.hotswappableChanges ?? []).map((change) => ({
-    type: change.cause?.newValue?.Type ?? change.resources?.[0]?.resourceType ?? 'resource',
-    properties: Object.keys(change.cause?.propertyUpdates ?? {}),
-  }));
+  return (result.hotswappableChanges ?? []).map((change) => {
+    const logicalId = change.cause?.logicalId;
+    const overlay = resourceOverlay(change.cause?.oldValue, change.cause?.newValue);
+    return {
+      type: change.cause?.newValue?.Type ?? change.resources?.[0]?.resourceType ?? 'resource',
+      properties: Object.keys(change.cause?.propertyUpdates ?? {}),
+      ...(logicalId === undefined || overlay === undefined ? {} : { logicalId, overlay }),
+    };
+  });
 }

@@ -298,9 +298,14 @@ export class CdkToolkit implements CdkPort {
    * Each stack's diff against its live template, read with GetTemplate (DiffMethod.TemplateOnly):
    * never a change set, which would be a CloudFormation write on a push that may deploy nothing.
    */
-  async diff(assembly: Assembly, stacks: readonly string[]): Promise<InfraChanges> {
+  async diff(
+    assembly: Assembly,
+    stacks: readonly string[],
+    bases: ReadonlyMap<string, string> = new Map(),
+  ): Promise<InfraChanges> {
     if (!(assembly instanceof DirectoryAssembly)) throw new TypeError('assembly was not synthesized here');
     if (stacks.length === 0) return { stacks: [] };
+    const baseDir = bases.size === 0 ? undefined : await mkdtemp(join(tmpdir(), 'prenv-diff-'));
     const texts = new Map<string, string>();
     this.listener = (message) => {
       if (message.code !== 'CDK_TOOLKIT_I4002') return;
@@ -310,14 +315,26 @@ export class CdkToolkit implements CdkPort {
     };
     try {
       const source = await this.toolkit.fromAssemblyDirectory(assembly.directory);
-      const diffs = await this.toolkit.diff(source, {
-        stacks: {
-          strategy: this.lib.StackSelectionStrategy.PATTERN_MUST_MATCH,
-          patterns: stacks.map((stack) => assembly.selectors.get(stack) ?? stack),
-          expand: this.lib.ExpandStackSelection.NONE,
-        },
-        method: this.lib.DiffMethod.TemplateOnly(),
+      const select = (names: readonly string[]) => ({
+        strategy: this.lib.StackSelectionStrategy.PATTERN_MUST_MATCH,
+        patterns: names.map((stack) => assembly.selectors.get(stack) ?? stack),
+        expand: this.lib.ExpandStackSelection.NONE,
       });
+      const live = stacks.filter((stack) => !bases.has(stack));
+      const diffs =
+        live.length === 0
+          ? {}
+          : await this.toolkit.diff(source, {
+              stacks: select(live),
+              method: this.lib.DiffMethod.TemplateOnly(),
+            });
+      // A stack hotswapped since its last CloudFormation deploy: against what prenv applied (a local file).
+      for (const [index, [stack, body]] of [...bases].filter(([name]) => stacks.includes(name)).entries()) {
+        const path = join(baseDir as string, `${index}.template.json`);
+        await writeFile(path, body);
+        const method = this.lib.DiffMethod.LocalFile(path);
+        Object.assign(diffs, await this.toolkit.diff(source, { stacks: select([stack]), method }));
+      }
       const changes: StackChanges[] = stacks.flatMap((name) => {
         const diff = diffs[name];
         return diff === undefined ? [] : [stackChanges(name, diff, texts.get(name) ?? '')];
@@ -329,6 +346,7 @@ export class CdkToolkit implements CdkPort {
       });
     } finally {
       this.listener = undefined;
+      if (baseDir !== undefined) await rm(baseDir, { recursive: true, force: true });
     }
   }
 

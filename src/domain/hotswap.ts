@@ -3,12 +3,18 @@
  * CloudFormation type and the properties that changed; people read "1 Lambda function's code".
  */
 
+import type { ResourceOverlay, TemplateOverlay } from './applied-overlay.js';
+
 /** One resource a hotswap updated directly (no CloudFormation write). */
 export interface HotswappedResource {
   /** CloudFormation type, e.g. AWS::Lambda::Function. */
   readonly type: string;
   /** The template properties that changed, e.g. Code, Environment. */
   readonly properties: readonly string[];
+  /** The resource's logical id, when toolkit-lib names it. */
+  readonly logicalId?: string;
+  /** What the hotswap applied that the live template does not show. */
+  readonly overlay?: ResourceOverlay;
 }
 
 const NOUNS: Readonly<Record<string, readonly [singular: string, plural: string]>> = {
@@ -51,4 +57,13 @@ export function describeHotswap(resources: readonly HotswappedResource[]): strin
   });
   if (phrases.length <= 1) return phrases[0] ?? '';
   return `${phrases.slice(0, -1).join(', ')} and ${phrases.at(-1)}`;
+}
+
+/** The overlay of a stack's hotswapped resources, by logical id (resources without one are left out). */
+export function hotswapOverlay(resources: readonly HotswappedResource[]): TemplateOverlay {
+  const overlay: Record<string, ResourceOverlay> = {};
+  for (const { logicalId, overlay: applied } of resources) {
+    if (logicalId !== undefined && applied !== undefined) overlay[logicalId] = applied;
+  }
+  return overlay;
 }

@@ -99,7 +99,8 @@ function autoPlan(event: GitHubEvent, number: number | undefined, requireLabel?:
 
 /**
  * A `labeled` event that adds approve-label deploys again in mode auto: the push fail-on stopped is
- * now approved (deploy itself reads the labels from the API, so a removed label blocks again).
+ * now approved (deploy itself reads the labels from the API, so a removed label blocks again). In
+ * mode report (the hardened layout's second job) it reports that deploy.
  */
 export function withApproval(
   plan: Plan,
@@ -110,7 +111,7 @@ export function withApproval(
 ): Plan {
   const pr = event.pullRequest;
   const approves =
-    mode === 'auto' &&
+    (mode === 'auto' || mode === 'report') &&
     plan.kind === 'skip' &&
     approveLabel !== undefined &&
     event.action === 'labeled' &&
@@ -119,6 +120,8 @@ export function withApproval(
     pr !== undefined &&
     pr.headRepository === event.repository;
   if (!approves) return plan;
+  if (mode === 'report')
+    return { kind: 'report', pullRequest: pr.number, sha: pr.headSha, operation: 'deploy' };
   // With require-label too, the deploy still needs that label when the run starts.
   return {
     kind: 'deploy',

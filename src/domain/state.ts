@@ -3,6 +3,8 @@
  * template's hash) that must not live in stack tags, which CloudFormation copies onto every
  * resource. Pure: parsing, serializing and updating; the StateStore port stores the text.
  */
+import { parseOverlay, type TemplateOverlay } from './applied-overlay.js';
+
 /** The schema version this prenv writes; a document of another version is read as no state. */
 export const STATE_SCHEMA = 1;
 
@@ -18,6 +20,8 @@ export interface StackState {
   readonly deployedAt: string;
   /** How the stack last changed: a CloudFormation deployment, or a hotswap (no CloudFormation write). */
   readonly via: 'deploy' | 'hotswap';
+  /** After hotswaps: what they applied that the live template does not show (see applied-overlay.ts). */
+  readonly applied?: TemplateOverlay;
 }
 
 /** The whole document, one per environment. */
@@ -88,6 +92,7 @@ export function withStack(
 function toStackState(value: unknown): StackState | undefined {
   if (!isObject(value)) return undefined;
   const { fingerprint, templateHash: hash, sha, deployedAt, via } = value;
+  const applied = via === 'hotswap' ? parseOverlay(value.applied) : undefined;
   if (
     typeof fingerprint !== 'string' ||
     typeof hash !== 'string' ||
@@ -96,7 +101,14 @@ function toStackState(value: unknown): StackState | undefined {
   ) {
     return undefined;
   }
-  return { fingerprint, templateHash: hash, sha, deployedAt, via: via === 'hotswap' ? 'hotswap' : 'deploy' };
+  return {
+    fingerprint,
+    templateHash: hash,
+    sha,
+    deployedAt,
+    via: via === 'hotswap' ? 'hotswap' : 'deploy',
+    ...(applied === undefined ? {} : { applied }),
+  };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { describeHotswap } from '../domain/hotswap.js';
+import { describeHotswap, hotswapOverlay } from '../domain/hotswap.js';
 import type { Assembly, AwsSession } from '../ports.js';
 import type { DeployPlan } from './deploy-inspect.js';
 import type { DeployRecord } from './deploy-record.js';
@@ -39,7 +39,7 @@ export async function applyChanges(
               log.info(`${event.stack}: deployed in ${event.ms} ms${event.noOp ? ' (no changes)' : ''}`);
             } else {
               record.setStack({ name: event.stack, outcome: 'hotswapped', hotswapped });
-              state.record(event.stack, 'hotswap');
+              state.record(event.stack, 'hotswap', hotswapOverlay(event.hotswapped ?? []));
               log.info(
                 `${event.stack}: hotswapped ${hotswapped} in ${event.ms} ms (no CloudFormation deployment)`,
               );

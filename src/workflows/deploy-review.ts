@@ -3,6 +3,7 @@ import { gateReason, type InfraChanges, securityFindings, statefulLosses } from 
 import { oneLine } from '../domain/markdown.js';
 import { BlockedError, messageOf } from '../errors.js';
 import type { Assembly } from '../ports.js';
+import { appliedTemplates } from './deploy-diff-base.js';
 import type { DeployPlan } from './deploy-inspect.js';
 import type { DeployRecord } from './deploy-record.js';
 import type { DeployPorts, DeployRequest } from './deploy-types.js';
@@ -26,8 +27,9 @@ export async function reviewChanges(
   let changes: InfraChanges;
   try {
     const names = plan.changed.map((stack) => stack.name);
+    const bases = await appliedTemplates(plan, ports);
     changes = await ports.log.group('Diff against the deployed templates', () =>
-      ports.cdk.diff(assembly, names),
+      ports.cdk.diff(assembly, names, bases),
     );
   } catch (error) {
     // fail-on cannot be honoured without the diff: stop rather than deploy unchecked.

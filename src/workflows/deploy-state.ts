@@ -1,3 +1,4 @@
+import { mergeOverlays, type TemplateOverlay } from '../domain/applied-overlay.js';
 import { templateHash } from '../domain/fingerprint.js';
 import { isoSeconds } from '../domain/ownership.js';
 import { type EnvironmentState, type StackState, withStack } from '../domain/state.js';
@@ -29,10 +30,10 @@ export class StateRecorder {
    * Queues the record of a stack that was just deployed (or hotswapped: it then carries code its
    * CloudFormation template does not have); a second call for it does nothing.
    */
-  record(name: string, via: StackState['via']): void {
+  record(name: string, via: StackState['via'], overlay: TemplateOverlay = {}): void {
     if (this.recorded.has(name)) return;
     this.recorded.add(name);
-    this.queue = this.queue.then(() => this.write(name, via));
+    this.queue = this.queue.then(() => this.write(name, via, overlay));
   }
 
   /** Waits until every queued record is written (or warned about). */
@@ -40,13 +41,14 @@ export class StateRecorder {
     await this.queue;
   }
 
-  private async write(name: string, via: StackState['via']): Promise<void> {
+  private async write(name: string, via: StackState['via'], overlay: TemplateOverlay): Promise<void> {
     const stack = this.stacks.find((candidate) => candidate.name === name);
     if (stack === undefined) return;
     const { ports, request } = this;
     try {
       const body = await ports.stacks.template(name);
       if (body === undefined) return;
+      const applied = via === 'hotswap' ? this.applied(name, overlay) : {};
       const next = withStack(
         this.state,
         name,
@@ -56,6 +58,7 @@ export class StateRecorder {
           sha: request.sha,
           deployedAt: isoSeconds(ports.clock.now()),
           via,
+          ...(Object.keys(applied).length === 0 ? {} : { applied }),
         },
         this.stacks.map((candidate) => candidate.name),
       );
@@ -68,5 +71,11 @@ export class StateRecorder {
         `Could not record what was deployed (${messageOf(error)}): the next push deploys ${name} again.`,
       );
     }
+  }
+
+  /** A hotswapped stack's overlay: the earlier hotswaps' (the live template is unchanged) and this one's. */
+  private applied(name: string, overlay: TemplateOverlay): TemplateOverlay {
+    const earlier = this.state.stacks[name];
+    return mergeOverlays(earlier?.via === 'hotswap' ? earlier.applied : undefined, overlay);
   }
 }

@@ -107,6 +107,23 @@ describe('the hardened layout: deploy without a token, then mode report', () => 
     expect(run.log).not.toMatch(/AWS credentials|sts/i);
   });
 
+  it('a labeled event with approve-label is the approved deploy: reported, not skipped', async () => {
+    const path = join(dir, 'downloaded-approved.json');
+    await writeFile(path, written);
+    const run = await runAction({
+      github,
+      event: 'pull-request-labeled',
+      eventOverrides: { label: { name: 'infra-approved' } },
+      inputs: { mode: 'report', 'report-file': path, 'approve-label': 'infra-approved' },
+    });
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.log).not.toContain('needs no environment change');
+    const [comment] = github.comments(42);
+    expect(comment?.body.startsWith(MARKER)).toBe(true);
+    expect(comment?.body).toContain('is ready');
+    expect(run.summary).toContain('pr-42');
+  });
+
   it.each([
     [
       'another pull request',

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -105,6 +105,20 @@ describe('README content a new user relies on', () => {
       }
     }
     expect(steps).toBeGreaterThanOrEqual(2);
+  });
+
+  it('every workflow that sets approve-label runs on labeled, the event that deploys the approval', () => {
+    const workflows = readdirSync(join(REPOSITORY_ROOT, '.github/workflows'))
+      .filter((name) => /\.ya?ml$/.test(name))
+      .map((name) => readFileSync(join(REPOSITORY_ROOT, '.github/workflows', name), 'utf8'));
+    let approving = 0;
+    for (const text of [...blocks('yaml'), ...workflows]) {
+      if (!/^\s*approve-label:/m.test(text)) continue;
+      approving += 1;
+      const flow = parse(text) as { on?: { pull_request?: { types?: string[] } } };
+      expect(flow.on?.pull_request?.types, text).toContain('labeled');
+    }
+    expect(approving).toBeGreaterThanOrEqual(1);
   });
 
   it('links the documents it promises; every relative link and #anchor resolves', () => {

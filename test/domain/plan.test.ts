@@ -206,6 +206,19 @@ describe('withApproval', () => {
     });
   });
 
+  it('in mode report, reports the deploy that approve-label runs in the first job', () => {
+    const event = labeled('infra-approved');
+    const plan = planRun('report', event, undefined, 'preview');
+    expect(withApproval(plan, 'report', event, 'infra-approved', 'preview')).toEqual({
+      kind: 'report',
+      pullRequest: 42,
+      sha: HEAD_SHA,
+      operation: 'deploy',
+    });
+    const other = labeled('bug');
+    expect(withApproval(planRun('report', other), 'report', other, 'infra-approved').kind).toBe('skip');
+  });
+
   it('changes nothing for another label, without approve-label, or in an explicit mode', () => {
     const other = labeled('bug');
     expect(withApproval(planRun('auto', other), 'auto', other, 'infra-approved').kind).toBe('skip');

@@ -5,6 +5,7 @@
  * assert the order of writes across ports ("no write before the ownership check").
  */
 
+import type { TemplateOverlay } from '../../src/domain/applied-overlay.js';
 import type { InfraChanges, StackChanges } from '../../src/domain/infra-diff.js';
 import type { FailureCause, StackOutput, TestSummary } from '../../src/domain/report.js';
 import { DeployError } from '../../src/errors.js';
@@ -207,6 +208,8 @@ export interface FakeCdkOptions {
    * `hotswap`, they are updated without CloudFormation, so their live template stays as it was.
    */
   readonly hotswappable?: readonly string[];
+  /** What a hotswap reports it applied, per logical id (toolkit-lib names the resource and its new values). */
+  readonly hotswapOverlay?: TemplateOverlay;
   /** Called when deploy starts, with the stacks it was given (e.g. to look at saved state then). */
   readonly onDeploy?: (stacks: readonly StackToDeploy[]) => void;
   /** What diff answers, per stack name; stacks not listed have no changes. diffError: diff rejects. */
@@ -226,6 +229,8 @@ export class FakeCdk implements CdkPort {
   readonly deployCalls: DeployCall[] = [];
   readonly bootstrapCalls: { account: string; region: string }[] = [];
   readonly diffCalls: string[][] = [];
+  /** The templates each diff call was told to compare with instead of the live ones. */
+  readonly diffBases: ReadonlyMap<string, string>[] = [];
   readonly events: DeployProgress[] = [];
   disposed = 0;
 
@@ -250,8 +255,13 @@ export class FakeCdk implements CdkPort {
     };
   }
 
-  async diff(_assembly: Assembly, stacks: readonly string[]): Promise<InfraChanges> {
+  async diff(
+    _assembly: Assembly,
+    stacks: readonly string[],
+    bases: ReadonlyMap<string, string> = new Map(),
+  ): Promise<InfraChanges> {
     this.diffCalls.push([...stacks]);
+    this.diffBases.push(new Map(bases));
     if (this.options.diffError !== undefined) throw this.options.diffError;
     const none = { resources: [], statements: [], managedPolicies: [], securityGroupRules: [], text: '' };
     return {
@@ -282,7 +292,16 @@ export class FakeCdk implements CdkPort {
     for (const stack of stacks) {
       if (stack.hotswap === true && this.options.hotswappable?.includes(stack.name)) {
         this.options.journal?.record({ port: 'cdk', method: 'hotswap', target: stack.name, write: true });
-        const hotswapped = [{ type: 'AWS::Lambda::Function', properties: ['Code'] }];
+        const overlays = Object.entries(this.options.hotswapOverlay ?? {});
+        const hotswapped =
+          overlays.length === 0
+            ? [{ type: 'AWS::Lambda::Function', properties: ['Code'] }]
+            : overlays.map(([logicalId, overlay]) => ({
+                type: 'AWS::Lambda::Function',
+                properties: Object.keys(overlay.Properties ?? {}),
+                logicalId,
+                overlay,
+              }));
         emit({ code: 'stack-deployed', stack: stack.name, ms: 200, noOp: false, hotswapped });
         continue;
       }

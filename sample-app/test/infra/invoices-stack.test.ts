@@ -207,6 +207,25 @@ describe('least privilege', () => {
   });
 });
 
+describe('the demo switch prenv:demo-broad-permission', () => {
+  type Statement = { Action: unknown; Resource: unknown; Effect: string };
+  const statements = (template: Record<string, Resource>) =>
+    Object.values(template)
+      .filter((resource) => resource.Type === 'AWS::IAM::Policy')
+      .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+  const broad = (statement: Statement) => statement.Action === 'sqs:*' && statement.Resource === '*';
+
+  it('is off by default: no statement grants sqs:*', () => {
+    expect(statements(resources).some(broad)).toBe(false);
+  });
+
+  it('set to true, grants sqs:* on * (for prenv to flag)', () => {
+    const demo = synthStack({ 'prenv:name': 'pr-7', 'prenv:demo-broad-permission': 'true' });
+    const all = statements(demo.template.toJSON().Resources as Record<string, Resource>);
+    expect(all.filter(broad)).toEqual([{ Action: 'sqs:*', Resource: '*', Effect: 'Allow' }]);
+  });
+});
+
 describe('the production stage (-c stage=production)', () => {
   let production: ReturnType<typeof synthStack>;
   let prodResources: Record<string, Resource>;
