@@ -116,7 +116,7 @@ export class CdkToolkit implements CdkPort {
       synth: async (request) => (await load()).synth(request),
       bootstrap: async (account, region) => (await load()).bootstrap(account, region),
       deploy: async (assembly, stacks, options) => (await load()).deploy(assembly, stacks, options),
-      diff: async (assembly, stacks) => (await load()).diff(assembly, stacks),
+      diff: async (assembly, stacks, bases) => (await load()).diff(assembly, stacks, bases),
     };
   }
 

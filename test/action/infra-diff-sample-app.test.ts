@@ -3,8 +3,7 @@
  * (the app's demo switch, prenv:demo-broad-permission, set in the copy's cdk.json) is shown, named
  * and flagged in the comment and the summary; fail-on: security stops it before any CloudFormation
  * write until the PR carries approve-label. The push before it is a hotswapped code change: the diff
- * is made against what prenv applied (asserting that the function's code is then not shown as changed
- * is still open: on moto the full diff shows it, see the branch's report).
+ * is made against what prenv applied, so the function's hotswapped code is not shown as changed.
  * Few runs on purpose: each deploy of the sample app takes tens of seconds here.
  */
 import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
@@ -103,6 +102,9 @@ describe('the sample app: a push that grants sqs:* on *', { timeout: 300_000 }, 
       expect(text).toContain('adding the label `infra-approved`');
     }
     expect(body).toMatch(/\[~\] AWS::IAM::Policy/);
+    // Against what prenv applied: the hotswapped function's code is not a change of this push.
+    expect(body).not.toContain('S3Key');
+    expect(body).toContain('| `pr-7-invoices` | 0 | 1 | 0 | 0 |');
   });
 
   it('with approve-label on the PR (read from the API), the labeled event deploys it', async () => {
