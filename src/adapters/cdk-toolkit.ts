@@ -69,10 +69,12 @@ export class CdkToolkit implements CdkPort, ToolkitSynth {
     log: Log,
     appEnv: Readonly<Record<string, string | undefined>>,
     options: CdkToolkitOptions = {},
+    /** Loads the toolkit; tests pass one that counts. */
+    create: typeof CdkToolkit.create = CdkToolkit.create,
   ): CdkPort {
     let toolkit: Promise<CdkToolkit> | undefined;
     const load = () => {
-      toolkit ??= CdkToolkit.create(session, log, appEnv, options);
+      toolkit ??= create(session, log, appEnv, options);
       return toolkit;
     };
     return {

@@ -147,3 +147,21 @@ describe('synthesizeApp runs the app itself', () => {
     );
   });
 });
+
+describe('CdkToolkit.lazy', () => {
+  it('synthesizes without loading toolkit-lib; an app that needs lookups loads it once', async () => {
+    const { CdkToolkit } = await import('../../src/adapters/cdk-toolkit.js');
+    const toolkit = new FakeToolkit();
+    const create = (async () => {
+      toolkit.loads++;
+      return toolkit;
+    }) as unknown as typeof CdkToolkit.create;
+    const cdk = CdkToolkit.lazy(session, new FakeLog(), {}, {}, create);
+    const assembly = await cdk.synth({ appDir: APP_DIR, context: { 'prenv:name': 'pr-42' } });
+    await assembly.dispose();
+    expect(toolkit.loads).toBe(0);
+    await cdk.synth({ appDir: APP_DIR, context: { 'prenv:name': 'pr-42', 'probe:missing': 'yes' } });
+    expect(toolkit.loads).toBe(1);
+    expect(toolkit.lookups).toHaveLength(1);
+  });
+});
