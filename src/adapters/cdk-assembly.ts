@@ -1,5 +1,5 @@
 /** A cloud assembly in a directory of prenv's: reading its manifest and stacks, and writing its tags. */
-import { access, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fingerprint } from '../domain/fingerprint.js';
 import { ssmResolvedParameters } from '../domain/template.js';
@@ -20,7 +20,7 @@ interface ManifestArtifact {
   dependencies?: string[];
   displayName?: string;
   /** Construct path → metadata entries (annotations among them). */
-  metadata?: Record<string, readonly { type?: string }[]>;
+  metadata?: Record<string, readonly { type?: string; data?: unknown }[]>;
   /** A file beside manifest.json holding more of the metadata. */
   additionalMetadataFile?: string;
 }
@@ -120,38 +120,76 @@ export async function writeTags(
   await writeFile(join(assembly.directory, 'manifest.json'), JSON.stringify(manifest, null, 1));
 }
 
-/** Annotation types the toolkit reports after a synth (and fails it on errors). */
-const ANNOTATIONS = new Set(['aws:cdk:info', 'aws:cdk:warning', 'aws:cdk:error']);
-
-/**
- * What a freshly synthesized assembly still needs from the toolkit: context lookups (the manifest
- * names missing context), or its report (annotations or a policy validation report to show, and
- * to fail on when they hold errors). Undefined: nothing, the assembly is ready.
- */
-export async function pendingWork(
-  directory: string,
-): Promise<{ kind: 'lookups'; keys: string[] } | { kind: 'report' } | undefined> {
-  const manifest = await readManifest(directory);
-  const missing = manifest.missing ?? [];
-  if (missing.length > 0) return { kind: 'lookups', keys: missing.map((entry) => entry.key ?? '?') };
-  if (await exists(join(directory, 'validation-report.json'))) return { kind: 'report' };
-  for (const artifact of Object.values(manifest.artifacts ?? {})) {
-    const metadata = { ...artifact.metadata };
-    if (artifact.additionalMetadataFile !== undefined) {
-      Object.assign(
-        metadata,
-        JSON.parse(await readFile(join(directory, artifact.additionalMetadataFile), 'utf8')),
-      );
-    }
-    const entries = Object.values(metadata).flat();
-    if (entries.some((entry) => ANNOTATIONS.has(entry?.type ?? ''))) return { kind: 'report' };
-  }
-  return undefined;
+/** An annotation of the app's constructs that the toolkit shows but does not fail on. */
+export interface AssemblyNote {
+  readonly level: 'warning' | 'info';
+  /** The construct path, e.g. /pr-42-api/Handler. */
+  readonly path: string;
+  readonly message: string;
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
+/** What a freshly synthesized assembly still needs before prenv can use it. */
+export interface AssemblyFindings {
+  /** Context keys the app asked for and did not get: lookups the toolkit must make. */
+  readonly lookups: readonly string[];
+  /** Annotations at error level, or policy validation violations: the toolkit reports them and fails the synth. */
+  readonly errors: boolean;
+  /** Warnings and infos to show. */
+  readonly notes: readonly AssemblyNote[];
+}
+
+const NOTE_LEVELS: Readonly<Record<string, AssemblyNote['level'] | 'error' | undefined>> = {
+  'aws:cdk:info': 'info',
+  'aws:cdk:warning': 'warning',
+  'aws:cdk:error': 'error',
+};
+
+/** Reads what an assembly asks of the toolkit: missing context, errors to report, notes to show. */
+export async function assemblyFindings(directory: string): Promise<AssemblyFindings> {
+  const manifest = await readManifest(directory);
+  const lookups = (manifest.missing ?? []).map((entry) => entry.key ?? '?');
+  let errors = await hasViolations(directory);
+  const notes: AssemblyNote[] = [];
+  for (const artifact of Object.values(manifest.artifacts ?? {})) {
+    if (artifact.type !== 'aws:cloudformation:stack') continue;
+    for (const [path, entries] of Object.entries(await metadataOf(directory, artifact))) {
+      for (const entry of entries) {
+        const level = NOTE_LEVELS[entry.type ?? ''];
+        if (level === 'error') errors = true;
+        else if (level !== undefined) notes.push({ level, path, message: textOf(entry.data) });
+      }
+    }
+  }
+  return { lookups, errors, notes };
+}
+
+async function metadataOf(
+  directory: string,
+  artifact: ManifestArtifact,
+): Promise<Record<string, readonly { type?: string; data?: unknown }[]>> {
+  const metadata = { ...artifact.metadata };
+  if (artifact.additionalMetadataFile !== undefined) {
+    Object.assign(
+      metadata,
+      JSON.parse(await readFile(join(directory, artifact.additionalMetadataFile), 'utf8')),
+    );
+  }
+  return metadata;
+}
+
+/** Whether validation-report.json (written by every recent aws-cdk-lib, usually empty) holds violations. */
+async function hasViolations(directory: string): Promise<boolean> {
+  let report: { pluginReports?: readonly { violations?: readonly unknown[]; conclusion?: string }[] };
+  try {
+    report = JSON.parse(await readFile(join(directory, 'validation-report.json'), 'utf8'));
+  } catch {
+    return false;
+  }
+  return (report.pluginReports ?? []).some(
+    (plugin) => (plugin.violations ?? []).length > 0 || plugin.conclusion === 'failure',
   );
+}
+
+function textOf(data: unknown): string {
+  return typeof data === 'string' ? data : JSON.stringify(data);
 }

@@ -9,13 +9,13 @@ import schemaVersion from '@aws-cdk/cloud-assembly-schema/schema/version.json' w
 import toolkitPackage from '@aws-cdk/toolkit-lib/package.json' with { type: 'json' };
 import type { AwsSession, Log, SynthRequest } from '../ports.js';
 import { type AppRun, appFromCdkJson, commandFor, contextFits, readAppContext, runApp } from './cdk-app.js';
-import { type DirectoryAssembly, pendingWork, readAssembly } from './cdk-assembly.js';
+import { assemblyFindings, type DirectoryAssembly, readAssembly } from './cdk-assembly.js';
 
 /** What the synth needs of toolkit-lib, loaded only when it is needed. */
 export interface ToolkitSynth {
   /** toolkit-lib's own synth: runs the app again, making its context lookups until none is missing. */
   synthWithLookups(request: SynthRequest): Promise<DirectoryAssembly>;
-  /** toolkit-lib's report of an assembly's annotations and validation findings; throws on errors. */
+  /** toolkit-lib's report of an assembly with error annotations or validation violations; throws. */
   report(directory: string, app: string, appDir: string): Promise<void>;
 }
 
@@ -61,16 +61,24 @@ export async function synthesizeApp(
     }
     const ms = await runApp(run, deps.log);
     deps.log.info(`The CDK app synthesized in ${ms} ms`);
-    const pending = await pendingWork(directory);
-    if (pending?.kind === 'lookups') {
+    const findings = await assemblyFindings(directory);
+    if (findings.lookups.length > 0) {
       deps.log.info(
-        `The CDK app needs context lookups (${pending.keys.join(', ')}): synthesizing it again through ` +
+        `The CDK app needs context lookups (${findings.lookups.join(', ')}): synthesizing it again through ` +
           'toolkit-lib, which looks them up and records them in cdk.context.json.',
       );
       await rm(directory, { recursive: true, force: true });
       return await (await deps.toolkit()).synthWithLookups(request);
     }
-    if (pending?.kind === 'report') await (await deps.toolkit()).report(directory, app, request.appDir);
+    // Errors are toolkit-lib's to report, in its words, and fail the synth; warnings prenv shows itself.
+    if (findings.errors) await (await deps.toolkit()).report(directory, app, request.appDir);
+    else {
+      for (const note of findings.notes) {
+        const line = `[${note.level === 'warning' ? 'Warning' : 'Info'} at ${note.path}] ${note.message}`;
+        if (note.level === 'warning') deps.log.warning(line);
+        else deps.log.info(line);
+      }
+    }
     return await readAssembly(directory);
   } catch (error) {
     await rm(directory, { recursive: true, force: true });

@@ -112,13 +112,24 @@ describe('synthesizeApp runs the app itself', () => {
     expect(log.messages('info').join('\n')).toContain('needs context lookups (ssm:account=111122223333');
   });
 
-  it('has toolkit-lib report an assembly with annotations (it shows them, and fails on errors)', async () => {
-    const { result, toolkit } = await synth({ 'probe:warn': 'yes' });
+  it('shows warning annotations itself, without toolkit-lib (aws-cdk-lib writes an empty validation report every time)', async () => {
+    const { result, toolkit, log } = await synth({ 'probe:warn': 'yes' });
+    const assembly = await result;
+    try {
+      expect(log.messages('warning')).toEqual(['[Warning at /pr-42-probe] probe: a warning']);
+      expect(toolkit.loads).toBe(0);
+      expect(assembly.stacks.map((stack) => stack.name)).toEqual(['pr-42-probe']);
+    } finally {
+      await assembly.dispose();
+    }
+  });
+
+  it('has toolkit-lib report an assembly with error annotations (it shows them and fails the synth)', async () => {
+    const { result, toolkit } = await synth({ 'probe:error': 'yes' });
     const assembly = await result;
     try {
       expect(toolkit.reports).toEqual([assembly.directory]);
       expect(toolkit.lookups).toEqual([]);
-      expect(assembly.stacks.map((stack) => stack.name)).toEqual(['pr-42-probe']);
     } finally {
       await assembly.dispose();
     }
