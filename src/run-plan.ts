@@ -95,8 +95,8 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
 
   switch (plan.kind) {
     case 'deploy': {
-      // The CDK toolkit is large: it loads at the synth, after inputs, credentials, the allow-list
-      // and the check that the PR is still open.
+      // The CDK toolkit is large: prenv runs the app itself, and toolkit-lib loads only when a stack
+      // changed (or the app needs context lookups), never on a push that changes nothing.
       const cdk = CdkToolkit.lazy(session, log, appEnvironment(env), {
         hideOutputs: inputs.hideOutputs,
         ...(inputs.pollIntervalMs === undefined ? {} : { pollIntervalMs: inputs.pollIntervalMs }),

@@ -1,13 +1,10 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HotswapResult, IIoHost, IoMessage, IoRequest, Toolkit } from '@aws-cdk/toolkit-lib';
-import { fingerprint } from '../domain/fingerprint.js';
-import { valuesToMask } from '../domain/hidden-outputs.js';
 import type { HotswappedResource } from '../domain/hotswap.js';
 import type { InfraChanges, StackChanges } from '../domain/infra-diff.js';
 import { TAG } from '../domain/ownership.js';
-import { ssmResolvedParameters } from '../domain/template.js';
 import { deployBatches, parseWave } from '../domain/waves.js';
 import { DeployError, DiffError, messageOf, SynthError } from '../errors.js';
 import type { DeploymentMethod } from '../inputs.js';
@@ -18,49 +15,15 @@ import type {
   DeployProgress,
   Log,
   StackToDeploy,
-  SynthesizedStack,
   SynthRequest,
 } from '../ports.js';
 import { credentialProvider, toolkitHttpOptions } from './aws-config.js';
+import { appFromCdkJson, STDERR_TAIL_LINES } from './cdk-app.js';
+import { DirectoryAssembly, readAssembly, writeTags } from './cdk-assembly.js';
 import { stackChanges } from './cdk-diff.js';
 import { deploymentMethodFor, hotswappedResources } from './cdk-hotswap.js';
-
-const STDERR_TAIL_LINES = 25;
-
-interface ManifestArtifact {
-  type: string;
-  /** aws://ACCOUNT/REGION, with unknown-account / unknown-region when not pinned. */
-  environment?: string;
-  properties?: {
-    templateFile?: string;
-    tags?: Record<string, string>;
-    file?: string;
-    stackName?: string;
-    terminationProtection?: boolean;
-  };
-  dependencies?: string[];
-  displayName?: string;
-}
-
-interface Manifest {
-  artifacts?: Record<string, ManifestArtifact>;
-}
-
-/** An assembly synthesized into a directory of ours. */
-class DirectoryAssembly implements Assembly {
-  constructor(
-    readonly directory: string,
-    readonly stacks: readonly SynthesizedStack[],
-    /** Stack name → artifact id in manifest.json. */
-    readonly artifactIds: ReadonlyMap<string, string>,
-    /** Stack name → hierarchical id, what stack selection matches on. */
-    readonly selectors: ReadonlyMap<string, string>,
-  ) {}
-
-  async dispose(): Promise<void> {
-    await rm(this.directory, { recursive: true, force: true });
-  }
-}
+import { maskOutputs, nameFromArn, renderMessage, stackNameOf, tailOf } from './cdk-messages.js';
+import { synthesizeApp, type ToolkitSynth } from './cdk-synth.js';
 
 type Listener = (message: IoMessage<unknown>) => void;
 type ToolkitLib = typeof import('@aws-cdk/toolkit-lib');
@@ -77,7 +40,7 @@ export interface CdkToolkitOptions {
 }
 
 /** The CDK toolkit library, with the session's credentials handed in explicitly. */
-export class CdkToolkit implements CdkPort {
+export class CdkToolkit implements CdkPort, ToolkitSynth {
   private readonly toolkit: Toolkit;
   private listener: Listener | undefined;
 
@@ -98,22 +61,24 @@ export class CdkToolkit implements CdkPort {
   }
 
   /**
-   * A CdkPort that loads toolkit-lib on first use (the synth), not before: its load is a second of
-   * synchronous work that would otherwise hold up the requests made before the synth.
+   * A CdkPort that loads toolkit-lib only when it is needed: the synth runs the app itself (see
+   * cdk-synth.ts), so a push that changes no stack never loads it (about 0.7 s of synchronous work).
    */
   static lazy(
     session: AwsSession,
     log: Log,
     appEnv: Readonly<Record<string, string | undefined>>,
     options: CdkToolkitOptions = {},
+    /** Loads the toolkit; tests pass one that counts. */
+    create: typeof CdkToolkit.create = CdkToolkit.create,
   ): CdkPort {
     let toolkit: Promise<CdkToolkit> | undefined;
     const load = () => {
-      toolkit ??= CdkToolkit.create(session, log, appEnv, options);
+      toolkit ??= create(session, log, appEnv, options);
       return toolkit;
     };
     return {
-      synth: async (request) => (await load()).synth(request),
+      synth: (request) => synthesizeApp(request, { session, log, appEnv, toolkit: load }),
       bootstrap: async (account, region) => (await load()).bootstrap(account, region),
       deploy: async (assembly, stacks, options) => (await load()).deploy(assembly, stacks, options),
       diff: async (assembly, stacks, bases) => (await load()).diff(assembly, stacks, bases),
@@ -131,9 +96,10 @@ export class CdkToolkit implements CdkPort {
     const ioHost: IIoHost = {
       notify: async (message) => {
         // The toolkit prints a deployed stack's outputs: secret ones are masked before that line.
-        if (message.code === 'CDK_TOOLKIT_I5900') this.maskOutputs(message.data);
+        if (message.code === 'CDK_TOOLKIT_I5900')
+          maskOutputs(message.data, this.options.hideOutputs ?? [], this.log);
         this.listener?.(message);
-        this.render(message);
+        renderMessage(message, this.log);
       },
       requestResponse: async <T>(request: IoRequest<unknown, T>) => {
         // Confirmations (with whole template diffs) are answered with their default: debug only.
@@ -156,7 +122,12 @@ export class CdkToolkit implements CdkPort {
     });
   }
 
+  /** toolkit-lib's synth, as `cdk synth` runs it: context lookups, saved to cdk.context.json, and reruns. */
   async synth(request: SynthRequest): Promise<Assembly> {
+    return this.synthWithLookups(request);
+  }
+
+  async synthWithLookups(request: SynthRequest): Promise<DirectoryAssembly> {
     const app = request.app ?? (await appFromCdkJson(request.appDir));
     const directory = await mkdtemp(join(tmpdir(), 'prenv-assembly-'));
     const stderr: string[] = [];
@@ -186,6 +157,18 @@ export class CdkToolkit implements CdkPort {
       this.listener = undefined;
     }
     return readAssembly(directory);
+  }
+
+  /** Reports the annotations and validation findings of an assembly the app wrote; fails the synth on errors. */
+  async report(directory: string, app: string, appDir: string): Promise<void> {
+    try {
+      const cached = await this.toolkit.synth(await this.toolkit.fromAssemblyDirectory(directory));
+      await cached.dispose();
+    } catch (error) {
+      throw new SynthError(`The CDK app failed to synthesize (${app} in ${appDir}): ${messageOf(error)}`, {
+        cause: error,
+      });
+    }
   }
 
   async bootstrap(account: string, region: string): Promise<void> {
@@ -349,130 +332,4 @@ export class CdkToolkit implements CdkPort {
       if (baseDir !== undefined) await rm(baseDir, { recursive: true, force: true });
     }
   }
-
-  private maskOutputs(data: unknown): void {
-    const outputs = (data as { outputs?: unknown } | undefined)?.outputs;
-    if (typeof outputs !== 'object' || outputs === null) return;
-    const list = Object.entries(outputs).map(([key, value]) => ({ stack: '', key, value: String(value) }));
-    for (const value of valuesToMask(list, this.options.hideOutputs ?? [])) this.log.mask(value);
-  }
-
-  private render(message: IoMessage<unknown>): void {
-    const text = message.message.trim();
-    if (text === '') return;
-    // The app's own stderr (bundler progress, CDK's notices) is log output, not an annotation; a
-    // failing synth puts its tail into the error instead.
-    if (message.code === 'CDK_ASSEMBLY_E1002') this.log.info(text);
-    else if (message.level === 'error' || message.level === 'warn') this.log.warning(text);
-    else if (message.level === 'info' || message.level === 'result') this.log.info(text);
-    else this.log.debug(text);
-  }
-}
-
-/** The app command from cdk.json; a clear error when there is none. */
-async function appFromCdkJson(appDir: string): Promise<string> {
-  let text: string;
-  try {
-    text = await readFile(join(appDir, 'cdk.json'), 'utf8');
-  } catch {
-    throw new SynthError(
-      `No cdk.json in ${appDir}: point app-dir at the folder holding your CDK app's cdk.json, or set the app input to the command that synthesizes it.`,
-    );
-  }
-  let app: unknown;
-  try {
-    app = (JSON.parse(text) as { app?: unknown }).app;
-  } catch (error) {
-    throw new SynthError(`${join(appDir, 'cdk.json')} is not valid JSON: ${messageOf(error)}`);
-  }
-  if (typeof app !== 'string' || app.trim() === '') {
-    throw new SynthError(`${join(appDir, 'cdk.json')} has no "app" command: add one, or set the app input.`);
-  }
-  return app;
-}
-
-async function readManifest(directory: string): Promise<Manifest> {
-  return JSON.parse(await readFile(join(directory, 'manifest.json'), 'utf8')) as Manifest;
-}
-
-async function readAssembly(directory: string): Promise<DirectoryAssembly> {
-  const artifacts = (await readManifest(directory)).artifacts ?? {};
-  const stackIds = Object.entries(artifacts).filter(
-    ([, artifact]) => artifact.type === 'aws:cloudformation:stack',
-  );
-  const nameOf = (id: string) => artifacts[id]?.properties?.stackName ?? id;
-  const stacks: SynthesizedStack[] = [];
-  const artifactIds = new Map<string, string>();
-  const selectors = new Map<string, string>();
-  for (const [id, artifact] of stackIds) {
-    const name = nameOf(id);
-    const template = await readFile(join(directory, artifact.properties?.templateFile ?? ''), 'utf8');
-    const assets: string[] = [];
-    for (const dependency of artifact.dependencies ?? []) {
-      const file =
-        artifacts[dependency]?.type === 'cdk:asset-manifest'
-          ? artifacts[dependency].properties?.file
-          : undefined;
-      if (file !== undefined) assets.push(await readFile(join(directory, file), 'utf8'));
-    }
-    const [account, region] = (artifact.environment ?? '').replace(/^aws:\/\//, '').split('/');
-    stacks.push({
-      name,
-      ...(account && account !== 'unknown-account' ? { account } : {}),
-      ...(region && region !== 'unknown-region' ? { region } : {}),
-      dependencies: (artifact.dependencies ?? [])
-        .filter((dependency) => artifacts[dependency]?.type === 'aws:cloudformation:stack')
-        .map(nameOf),
-      fingerprint: fingerprint({ template, tags: artifact.properties?.tags ?? {}, assets }),
-      ssmParameters: ssmResolvedParameters(template),
-    });
-    artifactIds.set(name, id);
-    selectors.set(name, artifact.displayName ?? id);
-  }
-  return new DirectoryAssembly(directory, stacks, artifactIds, selectors);
-}
-
-/**
- * Puts each stack's tags into the manifest, where the toolkit takes them from (keeping the app's
- * own), and turns termination protection off: a PR environment must stay deletable, and toolkit-lib
- * then also switches it off on a stack that has it on.
- */
-async function writeTags(
-  assembly: DirectoryAssembly,
-  stacks: readonly StackToDeploy[],
-  log: Log,
-): Promise<void> {
-  const manifest = await readManifest(assembly.directory);
-  for (const stack of stacks) {
-    const artifact = manifest.artifacts?.[assembly.artifactIds.get(stack.name) ?? ''];
-    if (artifact === undefined)
-      throw new DeployError(`Stack ${stack.name} is not in the synthesized app`, stack.name);
-    if (artifact.properties?.terminationProtection === true) {
-      log.notice(
-        `${stack.name} sets terminationProtection: prenv deploys it with termination protection off, ` +
-          'so that the environment can be destroyed',
-      );
-    }
-    artifact.properties = {
-      ...artifact.properties,
-      tags: { ...artifact.properties?.tags, ...stack.tags },
-      terminationProtection: false,
-    };
-  }
-  await writeFile(join(assembly.directory, 'manifest.json'), JSON.stringify(manifest, null, 1));
-}
-
-function stackNameOf(data: unknown): string | undefined {
-  const stack = (data as { stack?: { stackName?: unknown } } | undefined)?.stack;
-  return typeof stack?.stackName === 'string' ? stack.stackName : undefined;
-}
-
-function nameFromArn(arn: string | undefined): string | undefined {
-  return arn?.split(':stack/')[1]?.split('/')[0];
-}
-
-function tailOf(error: unknown): string {
-  const cause = error instanceof Error ? error.cause : undefined;
-  const text = cause instanceof Error ? cause.message : '';
-  return text.split('\n').slice(-STDERR_TAIL_LINES).join('\n');
 }
