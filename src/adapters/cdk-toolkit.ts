@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HotswapResult, IIoHost, IoMessage, IoRequest, Toolkit } from '@aws-cdk/toolkit-lib';
