@@ -175,6 +175,8 @@ export interface SynthRequest {
   readonly appDir: string;
   readonly app?: string;
   readonly context: Readonly<Record<string, string>>;
+  /** Called once the app is running (not when toolkit-lib synthesizes): work that can overlap it starts then. */
+  readonly onStarted?: () => void;
 }
 
 /** A stack to deploy, with the tags it must carry. */

@@ -82,9 +82,10 @@ export async function commandFor(app: string, appDir: string): Promise<string> {
 
 /**
  * Runs the app and resolves with its process time (spawn → exit) in ms; every output line goes to
- * the log. A non-zero exit is a SynthError that ends with the tail of the app's stderr.
+ * the log. A non-zero exit is a SynthError that ends with the tail of the app's stderr. onStarted
+ * is called right after the spawn.
  */
-export function runApp(run: AppRun, log: Log): Promise<number> {
+export function runApp(run: AppRun, log: Log, onStarted?: () => void): Promise<number> {
   const env = { ...environmentOf(run), CDK_CONTEXT_JSON: JSON.stringify(run.context) };
   const stderr: string[] = [];
   return new Promise((resolve, reject) => {
@@ -95,6 +96,7 @@ export function runApp(run: AppRun, log: Log): Promise<number> {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    onStarted?.();
     lines(child.stdout, (line) => log.info(line));
     lines(child.stderr, (line) => {
       log.info(line);

@@ -59,7 +59,7 @@ export async function synthesizeApp(
       await rm(directory, { recursive: true, force: true });
       return await (await deps.toolkit()).synthWithLookups(request);
     }
-    const ms = await runApp(run, deps.log);
+    const ms = await runApp(run, deps.log, request.onStarted);
     deps.log.info(`The CDK app synthesized in ${ms} ms`);
     const findings = await assemblyFindings(directory);
     if (findings.lookups.length > 0) {

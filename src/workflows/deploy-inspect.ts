@@ -5,6 +5,7 @@ import { waveOf } from '../domain/waves.js';
 import { DeployError, messageOf, OwnershipError } from '../errors.js';
 import type { Assembly, StackInfo, StackToDeploy, SynthesizedStack } from '../ports.js';
 import { deleteStack, STACK_TIMEOUT_MS } from './delete-stacks.js';
+import { DeployReads } from './deploy-reads.js';
 import type { DeployRecord } from './deploy-record.js';
 import type { DeployPorts, DeployRequest } from './deploy-types.js';
 
@@ -32,13 +33,15 @@ export async function planDeploy(
   request: DeployRequest,
   ports: DeployPorts,
   record: DeployRecord,
+  reads: DeployReads = new DeployReads(request, ports),
 ): Promise<DeployPlan> {
   const existing = await inspectStacks(
     assembly.stacks.map((stack) => stack.name),
     request,
     ports,
+    reads,
   );
-  const state = await readState(request, ports);
+  const state = await readState(reads, ports);
   const waves = waveOf(assembly.stacks);
   const now = ports.clock.now();
   const { ttlHours } = request.inputs;
@@ -63,7 +66,7 @@ export async function planDeploy(
     const current = existing.get(stack.name);
     const recorded = state.stacks[stack.name];
     const check = { wave, now, ttlHours, recorded, force: request.inputs.force };
-    const decision = current === undefined ? undefined : await whyDeploy(current, stack, check, ports);
+    const decision = current === undefined ? undefined : await whyDeploy(current, stack, check, reads, ports);
     if (current !== undefined && decision === undefined) {
       record.setStack({ name: stack.name, outcome: 'unchanged', status: current.status });
       continue;
@@ -89,9 +92,9 @@ export async function planDeploy(
 }
 
 /** The environment's state; a store that cannot be read counts as no state (every stack deploys). */
-async function readState(request: DeployRequest, ports: DeployPorts): Promise<EnvironmentState> {
+async function readState(reads: DeployReads, ports: DeployPorts): Promise<EnvironmentState> {
   try {
-    return (await ports.state.read(request.environment)) ?? emptyState();
+    return (await reads.state()) ?? emptyState();
   } catch (error) {
     ports.log.warning(`${messageOf(error)}: every stack is deployed, as if nothing were recorded.`);
     return emptyState();
@@ -114,6 +117,7 @@ async function whyDeploy(
   current: StackInfo,
   stack: SynthesizedStack,
   check: { wave: string; now: Date; ttlHours: number; recorded: StackState | undefined; force: boolean },
+  reads: DeployReads,
   ports: DeployPorts,
 ): Promise<Decision | undefined> {
   const { recorded } = check;
@@ -133,7 +137,7 @@ async function whyDeploy(
       `its template resolves SSM parameters at each deploy (${stack.ssmParameters?.join(', ')})`,
     );
   }
-  const body = await ports.stacks.template(current.name);
+  const body = await reads.template(current.name);
   if (body === undefined || templateHash(body) !== recorded.templateHash) {
     ports.log.warning(
       `${current.name} was changed outside prenv: its live template is not the one prenv deployed. Deploying it again.`,
@@ -157,10 +161,13 @@ async function inspectStacks(
   names: readonly string[],
   request: DeployRequest,
   ports: DeployPorts,
+  reads: DeployReads,
 ): Promise<Map<string, StackInfo>> {
   const found = new Map<string, StackInfo>();
-  for (const name of names) {
-    const stack = await ports.stacks.get(name);
+  // Read at once (reads only); judged one by one, in the app's order.
+  const described = await Promise.all(names.map((name) => reads.stack(name)));
+  for (const [index, name] of names.entries()) {
+    const stack = described[index];
     if (stack === undefined) continue;
     if (await isLeftoverChangeSet(stack, ports)) {
       // DESIGN.md's narrow addition: an unexecuted change set's stack in our prefix is ours to replace.

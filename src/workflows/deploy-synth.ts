@@ -3,8 +3,15 @@ import { SynthError } from '../errors.js';
 import type { Assembly } from '../ports.js';
 import type { DeployPorts, DeployRequest } from './deploy-types.js';
 
-/** Synthesizes the PR's CDK app under the environment's name; refuses stacks prenv must not deploy. */
-export async function synthesize(request: DeployRequest, ports: DeployPorts): Promise<Assembly> {
+/**
+ * Synthesizes the PR's CDK app under the environment's name; refuses stacks prenv must not deploy.
+ * onStarted is called once the app runs (work that can overlap its synth starts then).
+ */
+export async function synthesize(
+  request: DeployRequest,
+  ports: DeployPorts,
+  onStarted?: () => void,
+): Promise<Assembly> {
   const { inputs } = request;
   const assembly = await ports.log.group(`Synthesize the CDK app in ${inputs.appDir}`, () =>
     ports.cdk.synth({
@@ -16,6 +23,7 @@ export async function synthesize(request: DeployRequest, ports: DeployPorts): Pr
         'prenv:pull-request': String(request.pullRequest),
         'prenv:sha': request.sha,
       },
+      ...(onStarted === undefined ? {} : { onStarted }),
     }),
   );
   try {

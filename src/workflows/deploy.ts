@@ -6,6 +6,7 @@ import { BlockedError, DeployError, messageOf, PrenvError } from '../errors.js';
 import type { PullRequestState } from '../ports.js';
 import { applyChanges } from './deploy-apply.js';
 import { type DeployPlan, planDeploy } from './deploy-inspect.js';
+import { DeployReads } from './deploy-reads.js';
 import { DeployRecord } from './deploy-record.js';
 import { collectOutputs, runE2e } from './deploy-results.js';
 import { reviewChanges } from './deploy-review.js';
@@ -29,8 +30,10 @@ export async function deploy(request: DeployRequest, ports: DeployPorts): Promis
   void ports.reporter.startDeployment(request.environment, request.sha);
   void ports.reporter.comment(record.report({ state: 'deploying' }));
   let deployed = false;
+  // The state and stack reads the plan needs start while the app runs (PR code runs only from here on).
+  const reads = new DeployReads(request, ports);
   try {
-    const plan = await synthesizeAndApply(request, ports, record);
+    const plan = await synthesizeAndApply(request, ports, record, reads);
     deployed = true;
     if (record.deployedAny && (await closedMeanwhile(request, ports))) return handOverToDestroy(record);
     const results = await collectOutputs(plan.existing, request, ports, record);
@@ -46,7 +49,7 @@ export async function deploy(request: DeployRequest, ports: DeployPorts): Promis
       );
     }
     const tests = await record.time('tests', () => runE2e(results, request, ports));
-    return await succeed(plan, results.arranged, tests, record, ports);
+    return await succeed(plan, results.arranged, tests, record, ports, reads);
   } catch (error) {
     return failed(error, deployed, record, ports);
   }
@@ -57,11 +60,12 @@ async function synthesizeAndApply(
   request: DeployRequest,
   ports: DeployPorts,
   record: DeployRecord,
+  reads: DeployReads,
 ): Promise<DeployPlan> {
-  const assembly = await record.time('synth', () => synthesize(request, ports));
+  const assembly = await record.time('synth', () => synthesize(request, ports, () => reads.start()));
   ports.log.info(`Synthesized ${assembly.stacks.length} stack(s) in ${record.timings.synth} ms`);
   try {
-    const plan = await planDeploy(assembly, request, ports, record);
+    const plan = await planDeploy(assembly, request, ports, record, reads);
     await reviewChanges(assembly, plan, request, ports, record);
     await record.time('deploy', () => applyChanges(assembly, plan, request, ports, record));
     return plan;
@@ -141,6 +145,7 @@ async function succeed(
   tests: TestSummary | undefined,
   record: DeployRecord,
   ports: DeployPorts,
+  reads: DeployReads,
 ): Promise<DeployOutcome> {
   const result = testResult(tests);
   record.finish(arranged, result);
@@ -150,9 +155,11 @@ async function succeed(
     ...[...plan.existing.values()].map((stack) => stack.tags[TAG.expiresAt]),
   ]);
   const createdAt = plan.tags[TAG.createdAt];
+  // Nothing deployed: the count read while the app ran still holds.
+  const countedEarly = record.deployedAny ? undefined : await reads.resourceCountBeforeSynth();
   const resourceCount =
-    ports.resources === undefined
-      ? undefined
+    ports.resources === undefined || countedEarly !== undefined
+      ? countedEarly
       : await countResources(plan.tags[TAG.repository] ?? '', record.environment, ports.resources, ports.log);
   const outcome = record.report({
     state: result === 'failed' ? 'tests-failed' : 'ready',

@@ -54,6 +54,18 @@ async function received(assembly: DirectoryAssembly) {
 }
 
 describe('synthesizeApp runs the app itself', () => {
+  it('calls onStarted once the app is spawned, before it exits (the deploy starts its reads then)', async () => {
+    const log = new FakeLog();
+    const toolkit = new FakeToolkit();
+    const seen: boolean[] = [];
+    const started = () =>
+      seen.push(log.messages('info').some((line) => line.startsWith('The CDK app synthesized in')));
+    const request = { appDir: APP_DIR, context: { 'prenv:name': 'pr-42' }, onStarted: started };
+    const assembly = await synthesizeApp(request, { session, log, appEnv: {}, toolkit: toolkit.load });
+    await assembly.dispose();
+    expect(seen).toEqual([false]);
+  });
+
   it('gives the app the context as the toolkit merges it: prenv over cdk.json over cdk.context.json, with the toolkit defaults', async () => {
     const { result, toolkit } = await synth({ 'prenv:sha': 'abc' });
     const assembly = await result;

@@ -215,6 +215,8 @@ export interface FakeCdkOptions {
   /** What diff answers, per stack name; stacks not listed have no changes. diffError: diff rejects. */
   readonly changes?: Readonly<Record<string, Omit<StackChanges, 'stack' | 'firstDeploy'>>>;
   readonly diffError?: unknown;
+  /** Awaited while the app "runs": after synth calls the request's onStarted, before it returns. */
+  readonly whileRunning?: () => Promise<void>;
 }
 
 /** One deploy call. */
@@ -239,6 +241,9 @@ export class FakeCdk implements CdkPort {
   async synth(request: SynthRequest): Promise<Assembly> {
     this.synthCalls.push(request);
     if (this.options.synthError !== undefined) throw this.options.synthError;
+    // As the real adapter: the app has started.
+    request.onStarted?.();
+    await this.options.whileRunning?.();
     const stacks: SynthesizedStack[] = this.options.stacks.map((stack) => ({
       name: stack.name,
       dependencies: stack.dependencies ?? [],

@@ -8,7 +8,7 @@ import { TAG } from '../../src/domain/ownership.js';
 import type { TestSummary } from '../../src/domain/report.js';
 import type { StackState } from '../../src/domain/state.js';
 import type { Inputs } from '../../src/inputs.js';
-import type { AwsSession, CommandResult } from '../../src/ports.js';
+import type { AwsSession, CommandResult, FoundResource, ResourcesPort } from '../../src/ports.js';
 import { type DeployPorts, type DeployRequest, deploy } from '../../src/workflows/deploy.js';
 import { Reporter } from '../../src/workflows/reporter.js';
 import { loadRunState, type RunState } from '../../src/workflows/run-state.js';
@@ -124,6 +124,8 @@ interface SetupOptions {
   readonly session?: AwsSession;
   /** The environment's state. @default a record of each existing stack as the fake CDK deploys it */
   readonly state?: Readonly<Record<string, StackState>>;
+  /** The tagging API the resource count reads. @default none */
+  readonly resources?: ResourcesPort;
 }
 
 /** The record prenv keeps of a stack it deployed at `fp-<name>` (or fingerprint). */
@@ -190,7 +192,19 @@ async function setup(options: SetupOptions = {}) {
     runUrl: 'https://github.com/acme/invoices/actions/runs/7',
     repositoryUrl: 'https://github.com/acme/invoices',
   };
-  const ports: DeployPorts = { log, clock, step, reporter, stacks, state, cdk, runner, junit, github };
+  const ports: DeployPorts = {
+    log,
+    clock,
+    step,
+    reporter,
+    stacks,
+    state,
+    cdk,
+    runner,
+    junit,
+    github,
+    ...(options.resources === undefined ? {} : { resources: options.resources }),
+  };
   return {
     journal,
     clock,
@@ -1351,5 +1365,112 @@ describe('deploy hotswaps code-only changes of stacks it deployed, and tracks th
     const stacks = world.cdk.deployCalls.flatMap((call) => call.stacks);
     expect(stacks.map((stack) => stack.name)).toEqual(['pr-42-data', 'pr-42-api']);
     expect(stacks.every((stack) => stack.hotswap === undefined && stack.revertDrift === true)).toBe(true);
+  });
+});
+
+describe('deploy reads what its plan needs while the CDK app runs', () => {
+  const settled = (name: string, wave: string): FakeStackSpec => ({
+    name,
+    status: 'UPDATE_COMPLETE',
+    tags: ownedTags({ [TAG.wave]: wave, [TAG.expiresAt]: '2025-03-06T00:00:00Z' }),
+  });
+  const EXISTING = [settled('pr-42-data', '0'), settled('pr-42-api', '1')];
+
+  /** A tagging API that answers `count` resources (and the stacks), counting its calls. */
+  function taggedResources(...counts: number[]): ResourcesPort & { calls: number } {
+    const port = {
+      calls: 0,
+      async tagged(): Promise<FoundResource[]> {
+        const count = counts[Math.min(port.calls++, counts.length - 1)] ?? 0;
+        return [
+          { arn: 'arn:aws:cloudformation:eu-west-2:111122223333:stack/pr-42-data/1', tags: {} },
+          ...Array.from({ length: count }, (_, at) => ({
+            arn: `arn:aws:sqs:eu-west-2:111122223333:queue-${at}`,
+            tags: {},
+          })),
+        ];
+      },
+      async logGroups(): Promise<FoundResource[]> {
+        return [];
+      },
+      async delete(): Promise<void> {},
+    };
+    return port;
+  }
+
+  /** Lets the fakes' pending reads run (each is a few promise hops). */
+  async function settle(): Promise<void> {
+    for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  it('a no-op push has read the state, the stacks it records, their templates and the resource count before the app exits, each once', async () => {
+    const resources = taggedResources(5);
+    let whileRunning: Record<string, unknown> = {};
+    const world = await setup({
+      existing: EXISTING,
+      resources,
+      cdk: {
+        whileRunning: async () => {
+          await settle();
+          whileRunning = {
+            stateReads: world.state.count('read'),
+            described: world.stacks.callsOf('get').map((call) => call.target),
+            templates: world.stacks.callsOf('template').map((call) => call.target),
+            tagged: resources.calls,
+          };
+        },
+      },
+    });
+
+    const outcome = await world.run();
+
+    expect(whileRunning).toEqual({
+      stateReads: 1,
+      described: ['pr-42-data', 'pr-42-api'],
+      templates: ['pr-42-data', 'pr-42-api'],
+      tagged: 1,
+    });
+    expect(world.journal.awsWrites()).toEqual([]);
+    expect(outcome.report.state).toBe('ready');
+    expect(outcome.report.stacks?.map((stack) => stack.outcome)).toEqual(['unchanged', 'unchanged']);
+    expect(outcome.report.resourceCount).toBe(5);
+    // Nothing is read twice: the plan used the early answers.
+    expect(world.state.count('read')).toBe(1);
+    expect(world.stacks.callsOf('get')).toHaveLength(2);
+    expect(world.stacks.callsOf('template')).toHaveLength(2);
+    expect(resources.calls).toBe(1);
+  });
+
+  it('after a deploy the resources are counted again: the early count is stale', async () => {
+    const resources = taggedResources(5, 7);
+    const world = await setup({
+      existing: EXISTING,
+      resources,
+      app: [APP[0] as FakeSynthStack, { ...(APP[1] as FakeSynthStack), fingerprint: 'fp-api-v2' }],
+    });
+
+    const outcome = await world.run();
+
+    expect(world.cdk.deployCalls.map((call) => call.stacks.map((stack) => stack.name))).toEqual([
+      ['pr-42-api'],
+    ]);
+    expect(resources.calls).toBe(2);
+    expect(outcome.report.resourceCount).toBe(7);
+  });
+
+  it('a stack whose early read failed is read again when the plan needs it', async () => {
+    const world = await setup({ existing: EXISTING });
+    let failed = 0;
+    world.stacks.beforeEachCall(async (call) => {
+      if (call.method === 'get' && call.target === 'pr-42-api' && failed++ === 0) {
+        throw new Error('Rate exceeded');
+      }
+    });
+
+    const outcome = await world.run();
+
+    expect(world.stacks.callsOf('get').filter((call) => call.target === 'pr-42-api')).toHaveLength(2);
+    expect(outcome.report.state).toBe('ready');
+    expect(outcome.report.stacks?.map((stack) => stack.outcome)).toEqual(['unchanged', 'unchanged']);
   });
 });
