@@ -1,12 +1,10 @@
 import { actionsLog, actionsStep } from './adapters/actions-core.js';
 import { CdkToolkit } from './adapters/cdk-toolkit.js';
-import { CloudFormationStacks } from './adapters/cloudformation-stacks.js';
 import { ShellCommandRunner } from './adapters/command-runner.js';
 import type { RunContext } from './adapters/github-context.js';
 import { JUnitReader } from './adapters/junit-reader.js';
-import { S3Buckets } from './adapters/s3-buckets.js';
-import { SsmStateStore } from './adapters/ssm-state-store.js';
 import { systemClock } from './adapters/system-clock.js';
+import { awsPorts } from './aws-ports.js';
 import { isWithheld } from './domain/env-names.js';
 import { escapeText } from './domain/markdown.js';
 import type { Plan } from './domain/plan.js';
@@ -47,13 +45,14 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
     comment: inputs.comment,
     ...(context.runUrl === undefined ? {} : { runUrl: context.runUrl }),
   });
-  const stacks = new CloudFormationStacks(session, clock, inputs.pollIntervalMs);
-  const buckets = new S3Buckets(session, env);
-  // The leftover audit and resource counts (the tagging API and five services' deletes): a chunk of
-  // its own, so the SDK clients it bundles stay out of the one every run loads.
-  const { TaggedResources } = await import('./adapters/tagged-resources.js');
-  const resources = new TaggedResources(session, env);
-  const state = new SsmStateStore(session, context.repository);
+  // Each AWS adapter (and the SDK client it bundles) loads on first use: a deploy's come while its
+  // CDK app runs, not before the app starts.
+  const aws = (regionSession: AwsSession) =>
+    awsPorts(regionSession, env, clock, {
+      repository: context.repository,
+      pollIntervalMs: inputs.pollIntervalMs,
+    });
+  const { stacks, buckets, state, resources } = aws(session);
   const links = {
     ...(context.runUrl === undefined ? {} : { runUrl: context.runUrl }),
     repositoryUrl: context.repositoryUrl,
@@ -170,13 +169,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
           regions: inputs.regions.map((region) =>
             region === session.region
               ? { region, stacks, buckets, state, resources }
-              : {
-                  region,
-                  stacks: new CloudFormationStacks({ ...session, region }, clock, inputs.pollIntervalMs),
-                  buckets: new S3Buckets({ ...session, region }, env),
-                  state: new SsmStateStore({ ...session, region }, context.repository),
-                  resources: new TaggedResources({ ...session, region }, env),
-                },
+              : { region, ...aws({ ...session, region }) },
           ),
           github,
         },

@@ -1,0 +1,7 @@
+import { createRequire as __prenvCreateRequire } from 'node:module';
+import { fileURLToPath as __prenvFileURLToPath } from 'node:url';
+import { dirname as __prenvDirname } from 'node:path';
+const require = __prenvCreateRequire(import.meta.url);
+const __filename = __prenvFileURLToPath(import.meta.url);
+const __dirname = __prenvDirname(__filename);
+var PrenvError=class extends Error{constructor(message,options){super(message,options),this.name=new.target.name}},InputError=class extends PrenvError{constructor(input,message,options){super(message,options);this.input=input}input},PlanError=class extends PrenvError{},CredentialsError=class extends PrenvError{},OwnershipError=class extends PrenvError{},SynthError=class extends PrenvError{},DeployError=class extends PrenvError{constructor(message,stackName,options){super(message,options);this.stackName=stackName}stackName},DiffError=class extends PrenvError{},BlockedError=class extends PrenvError{},StateStoreError=class extends PrenvError{},OutputsError=class extends PrenvError{},LeftoverRefusedError=class extends PrenvError{};function messageOf(error){if(error instanceof Error)return error.message;if(typeof error=="string")return error;try{return JSON.stringify(error)??String(error)}catch{return String(error)}}export{PrenvError,InputError,PlanError,CredentialsError,OwnershipError,SynthError,DeployError,DiffError,BlockedError,StateStoreError,OutputsError,LeftoverRefusedError,messageOf};
