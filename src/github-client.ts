@@ -5,7 +5,7 @@ import type { GitHubPort, Log } from './ports.js';
 
 /**
  * The GitHub client of a run, or undefined without a github-token. A deploy, destroy or report writes
- * a handful of times and may space writes 250 ms apart; a sweep keeps GitHub's one second.
+ * a handful of times: three back to back, then 250 ms apart; a sweep keeps GitHub's one second.
  */
 export function gitHubClient(
   inputs: Pick<Inputs, 'githubToken' | 'commentAuthor'>,
@@ -20,6 +20,6 @@ export function gitHubClient(
     repository: context.repository,
     log,
     commentAuthor: inputs.commentAuthor,
-    ...(options.fewWrites ? { writeIntervalMs: 250 } : {}),
+    ...(options.fewWrites ? { writeIntervalMs: 250, writeBurst: 3 } : {}),
   });
 }

@@ -30,10 +30,29 @@ export interface OctokitGitHubOptions {
   /**
    * Least time between two writes. GitHub asks for about a second between writes when a client
    * makes many of them (cleanup may update dozens of PRs); a deploy or destroy makes about six,
-   * so it may space them closer and report sooner.
+   * so it may space them closer and report sooner: then the first `writeBurst` go out back to back,
+   * one at a time, and the rest one per interval (a token bucket).
    * @default 1000
    */
   readonly writeIntervalMs?: number;
+  /** Writes that may go out back to back before the interval applies (with writeIntervalMs). @default 1 */
+  readonly writeBurst?: number;
+}
+
+/**
+ * The write limiter for throttling's `write` group: one write at a time, `burst` of them back to back,
+ * then one per `intervalMs` (Bottleneck's reservoir refilled by one per interval, up to `burst`).
+ */
+export function writeLimiter(intervalMs: number, burst = 1): Bottleneck.Group {
+  if (burst <= 1) return new Bottleneck.Group({ maxConcurrent: 1, minTime: intervalMs });
+  return new Bottleneck.Group({
+    maxConcurrent: 1,
+    reservoir: burst,
+    reservoirIncreaseAmount: 1,
+    reservoirIncreaseInterval: intervalMs,
+    reservoirIncreaseMaximum: burst,
+    heartbeatInterval: intervalMs,
+  });
 }
 
 /** GitHub through Octokit, retrying 5xx and rate limits with backoff. */
@@ -72,7 +91,7 @@ export class OctokitGitHub implements GitHubPort {
           ...(options.writeIntervalMs === undefined
             ? {}
             : {
-                write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs }),
+                write: writeLimiter(options.writeIntervalMs, options.writeBurst),
               }),
           retryAfterBaseValue: backoffUnitMs,
           onRateLimit: (

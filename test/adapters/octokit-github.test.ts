@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { OctokitGitHub, statusOf } from '../../src/adapters/octokit-github.js';
+import { OctokitGitHub, statusOf, writeLimiter } from '../../src/adapters/octokit-github.js';
 import type { Log } from '../../src/ports.js';
 import { type GitHubServer, secondaryRateLimit, startGitHubServer } from '../support/github-server.js';
 
@@ -328,5 +328,36 @@ describe('OctokitGitHub against the GitHub stand-in', () => {
 
       expect(await github.deploymentIds('pr-42')).toEqual([...seeded].reverse());
     });
+  });
+});
+
+describe('writeLimiter', () => {
+  /** When each of `count` writes, scheduled at once, started (ms after the first). */
+  async function starts(limiter: ReturnType<typeof writeLimiter>, count: number): Promise<number[]> {
+    const key = limiter.key('writes');
+    const times: number[] = [];
+    await Promise.all(
+      Array.from({ length: count }, () =>
+        key.schedule(async () => {
+          times.push(Date.now());
+        }),
+      ),
+    );
+    return times.map((time) => time - (times[0] ?? time));
+  }
+
+  it('lets a burst of writes out back to back, then keeps to one per interval', async () => {
+    const times = await starts(writeLimiter(300, 3), 5);
+    // Without the burst the third write would start 600 ms after the first.
+    expect(times[2]).toBeLessThan(300);
+    // Lower bounds only (a loaded machine only delays): the fourth and fifth wait for the refill.
+    expect(times[3]).toBeGreaterThanOrEqual(250);
+    expect(times[4]).toBeGreaterThanOrEqual(550);
+  });
+
+  it('without a burst, spaces every write by the interval', async () => {
+    const times = await starts(writeLimiter(200), 3);
+    expect(times[1]).toBeGreaterThanOrEqual(190);
+    expect(times[2]).toBeGreaterThanOrEqual(390);
   });
 });
