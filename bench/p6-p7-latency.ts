@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pullRequestNumber } from '../test/fixtures/events.js';
 import { type LatencyModel, latencyModel } from '../test/support/realism/latency-model.js';
+import { missingChangeSets } from '../test/support/realism/missing-change-set.js';
+import { previousParameterValues } from '../test/support/realism/previous-parameter-values.js';
 import { type StackOperations, stackOperationsInProgress } from '../test/support/realism/stack-operations.js';
 import { cdk, check, node24Path } from './cdk-cli.js';
 import { formatMs, formatRatio } from './stats.js';
@@ -44,14 +46,20 @@ interface Model {
   readonly operations: StackOperations;
 }
 
-/** Turns the latency model on (at MS_PER_SECOND) or off. */
+/**
+ * Turns the latency model on (at MS_PER_SECOND) or off. Either way CloudFormation answers the CDK
+ * CLI's update calls as AWS does (UsePreviousValue of a defaulted parameter, DeleteChangeSet and
+ * DescribeChangeSet of an absent change set), which moto alone fails with an HTML 500.
+ */
 function useModel(services: Services, on: boolean): Model {
   const model = latencyModel({ msPerSecond: MS_PER_SECOND });
   const operations = stackOperationsInProgress({
     msPerSecond: MS_PER_SECOND,
     secondsOf: (operation, stack, request) => model.secondsOf(operation, stack, request),
   });
-  services.proxy.configure(on ? { realism: [model, operations] } : {});
+  const asOnAws = [previousParameterValues(), missingChangeSets()];
+  // After the model: it sees (and times) the call as the CLI sent it; these then rewrite it for moto.
+  services.proxy.configure({ realism: on ? [model, operations, ...asOnAws] : asOnAws });
   return { model, operations };
 }
 
@@ -115,11 +123,9 @@ async function measure(progress: (message: string) => void): Promise<Measured> {
       const hotswapLine =
         push.lines.find((line) => /hotswapped/.test(line.text))?.text ?? '(no hotswap line)';
 
-      // The CLI's default is a change set; moto fails an update through one (an HTML 500 on the change
-      // set's calls), so this arm deploys directly: the same UpdateStack that the change set executes.
-      progress('P6: the same push, cdk deploy --method=direct under the latency model');
+      progress('P6: the same push, cdk deploy (its defaults: a change set) under the latency model');
       const update = useModel(services, true);
-      const deployed = await cli(['deploy', '--all', '--method=direct', '--require-approval', 'never']);
+      const deployed = await cli(['deploy', '--all', '--require-approval', 'never']);
       check(deployed, 'cdk deploy (update)');
       const cliUpdateInProgress = inProgressMs(update.operations, /^UPDATE_/);
 
@@ -157,9 +163,11 @@ const once = (progress: (message: string) => void) => {
 
 const SETTINGS =
   `latency model at ${MS_PER_SECOND} ms per modelled second (${MS_PER_SECOND === 1000 ? 'scale 1, real-AWS durations' : 'scaled'}); ` +
-  "prenv with its defaults (deployment-method change-set, toolkit-lib's polling); the CLI with its defaults except " +
-  '`--method=direct` for the update (emulator-only: moto fails an update through a change set); ' +
-  'the setup deploys before the measured runs (model off) use deployment-method direct (emulator-only, not measured)';
+  "prenv with its defaults (deployment-method change-set, toolkit-lib's polling); `cdk deploy` and `cdk destroy` " +
+  'with their defaults (a change set; `--require-approval never`, `--all`, `--force` because no one answers a prompt); ' +
+  "the AWS proxy answers the CLI's update calls as CloudFormation does where moto fails them " +
+  '(test/support/realism/previous-parameter-values.ts, missing-change-set.ts); ' +
+  'the setup deploys before the measured runs (model off) use --method=direct / deployment-method direct (emulator-only, not measured)';
 
 /** P6: a code-only push to the sample app, prenv (hotswap) against cdk deploy, under the latency model. */
 export const hotswapPush: Benchmark = {
