@@ -1,6 +1,6 @@
 import { actionsLog, actionsStep } from './adapters/actions-core.js';
 import { CdkToolkit } from './adapters/cdk-toolkit.js';
-import { CloudFormationStacks } from './adapters/cloudformation-stacks.js';
+import { CloudFormationStacks, DEPLOY_POLL_MS } from './adapters/cloudformation-stacks.js';
 import { ShellCommandRunner } from './adapters/command-runner.js';
 import type { RunContext } from './adapters/github-context.js';
 import { JUnitReader } from './adapters/junit-reader.js';
@@ -99,7 +99,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
       // and the check that the PR is still open.
       const cdk = CdkToolkit.lazy(session, log, appEnvironment(env), {
         hideOutputs: inputs.hideOutputs,
-        ...(inputs.pollIntervalMs === undefined ? {} : { pollIntervalMs: inputs.pollIntervalMs }),
+        pollIntervalMs: inputs.pollIntervalMs ?? DEPLOY_POLL_MS,
       });
       const outcome = await deploy(
         {
