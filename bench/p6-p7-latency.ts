@@ -7,6 +7,7 @@ import { missingChangeSets } from '../test/support/realism/missing-change-set.js
 import { previousParameterValues } from '../test/support/realism/previous-parameter-values.js';
 import { type StackOperations, stackOperationsInProgress } from '../test/support/realism/stack-operations.js';
 import { cdk, check, node24Path } from './cdk-cli.js';
+import { phases } from './p8-own-time.js';
 import { formatMs, formatRatio } from './stats.js';
 import {
   type Benchmark,
@@ -81,6 +82,8 @@ interface Measured {
   cliDestroy: number;
   cliDeleteInProgress: number;
   hotswapLine: string;
+  /** prenv's destroy cut at its log groups (bench/p8-own-time.ts's phases). */
+  destroyPhases: { name: string; ms: number }[];
 }
 
 const NUMBER = 61;
@@ -148,6 +151,7 @@ async function measure(progress: (message: string) => void): Promise<Measured> {
         cliDestroy: cliDestroyed.durationMs,
         cliDeleteInProgress: inProgressMs(cliModel.operations, /^DELETE_/),
         hotswapLine,
+        destroyPhases: phases(destroyed.lines, destroyed.durationMs),
       };
     });
   } finally {
@@ -235,6 +239,10 @@ export const latencyDestroy: Benchmark = {
               formatMs(cliBeyond),
             ],
           ],
+        },
+        {
+          headers: ["prenv's destroy, phase (from the log lines' arrival)", 'wall time'],
+          rows: m.destroyPhases.map((phase) => [phase.name, formatMs(phase.ms)]),
         },
       ],
       targets: [

@@ -119,7 +119,7 @@ export const ownTime: Benchmark = {
 };
 
 /** The run cut at its log groups: each `::group::` span, and what ran between them, in order. */
-function phases(lines: readonly TimedLine[], total: number): { name: string; ms: number }[] {
+export function phases(lines: readonly TimedLine[], total: number): { name: string; ms: number }[] {
   const found: { name: string; ms: number }[] = [];
   let at = 0;
   let open: { name: string; start: number } | undefined;
