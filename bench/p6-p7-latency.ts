@@ -3,12 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pullRequestNumber } from '../test/fixtures/events.js';
 import { type LatencyModel, latencyModel } from '../test/support/realism/latency-model.js';
+import { missingChangeSets } from '../test/support/realism/missing-change-set.js';
+import { previousParameterValues } from '../test/support/realism/previous-parameter-values.js';
 import { type StackOperations, stackOperationsInProgress } from '../test/support/realism/stack-operations.js';
 import { cdk, check, node24Path } from './cdk-cli.js';
+import { phases } from './p8-own-time.js';
 import { formatMs, formatRatio } from './stats.js';
 import {
   type Benchmark,
   type BenchResult,
+  groupSpan,
   ROOT,
   runActionTimed,
   type Services,
@@ -44,14 +48,20 @@ interface Model {
   readonly operations: StackOperations;
 }
 
-/** Turns the latency model on (at MS_PER_SECOND) or off. */
+/**
+ * Turns the latency model on (at MS_PER_SECOND) or off. Either way CloudFormation answers the CDK
+ * CLI's update calls as AWS does (UsePreviousValue of a defaulted parameter, DeleteChangeSet and
+ * DescribeChangeSet of an absent change set), which moto alone fails with an HTML 500.
+ */
 function useModel(services: Services, on: boolean): Model {
   const model = latencyModel({ msPerSecond: MS_PER_SECOND });
   const operations = stackOperationsInProgress({
     msPerSecond: MS_PER_SECOND,
     secondsOf: (operation, stack, request) => model.secondsOf(operation, stack, request),
   });
-  services.proxy.configure(on ? { realism: [model, operations] } : {});
+  const asOnAws = [previousParameterValues(), missingChangeSets()];
+  // After the model: it sees (and times) the call as the CLI sent it; these then rewrite it for moto.
+  services.proxy.configure({ realism: on ? [model, operations, ...asOnAws] : asOnAws });
   return { model, operations };
 }
 
@@ -66,6 +76,9 @@ function inProgressMs(operations: StackOperations, status: RegExp): number {
 
 interface Measured {
   prenvPush: number;
+  /** The push's `Synthesize` group, and the CLI's own "Synthesis time" for the same app. */
+  prenvSynth: number;
+  cliSynth: number;
   cliDeploy: number;
   cliUpdateInProgress: number;
   prenvDestroy: number;
@@ -73,6 +86,8 @@ interface Measured {
   cliDestroy: number;
   cliDeleteInProgress: number;
   hotswapLine: string;
+  /** prenv's destroy cut at its log groups (bench/p8-own-time.ts's phases). */
+  destroyPhases: { name: string; ms: number }[];
 }
 
 const NUMBER = 61;
@@ -115,11 +130,9 @@ async function measure(progress: (message: string) => void): Promise<Measured> {
       const hotswapLine =
         push.lines.find((line) => /hotswapped/.test(line.text))?.text ?? '(no hotswap line)';
 
-      // The CLI's default is a change set; moto fails an update through one (an HTML 500 on the change
-      // set's calls), so this arm deploys directly: the same UpdateStack that the change set executes.
-      progress('P6: the same push, cdk deploy --method=direct under the latency model');
+      progress('P6: the same push, cdk deploy (its defaults: a change set) under the latency model');
       const update = useModel(services, true);
-      const deployed = await cli(['deploy', '--all', '--method=direct', '--require-approval', 'never']);
+      const deployed = await cli(['deploy', '--all', '--require-approval', 'never']);
       check(deployed, 'cdk deploy (update)');
       const cliUpdateInProgress = inProgressMs(update.operations, /^UPDATE_/);
 
@@ -135,6 +148,8 @@ async function measure(progress: (message: string) => void): Promise<Measured> {
       check(cliDestroyed, 'cdk destroy');
       return {
         prenvPush: push.durationMs,
+        prenvSynth: spanMs(groupSpan(push.lines, /^Synthesize/)),
+        cliSynth: Number(/Synthesis time: ([\d.]+)s/.exec(deployed.output)?.[1] ?? Number.NaN) * 1000,
         cliDeploy: deployed.durationMs,
         cliUpdateInProgress,
         prenvDestroy: destroyed.durationMs,
@@ -142,12 +157,16 @@ async function measure(progress: (message: string) => void): Promise<Measured> {
         cliDestroy: cliDestroyed.durationMs,
         cliDeleteInProgress: inProgressMs(cliModel.operations, /^DELETE_/),
         hotswapLine,
+        destroyPhases: phases(destroyed.lines, destroyed.durationMs),
       };
     });
   } finally {
     await rm(workspace, { recursive: true, force: true });
   }
 }
+
+const spanMs = (span: { start: number; end: number } | undefined) =>
+  span === undefined ? Number.NaN : span.end - span.start;
 
 let shared: Promise<Measured> | undefined;
 const once = (progress: (message: string) => void) => {
@@ -157,9 +176,11 @@ const once = (progress: (message: string) => void) => {
 
 const SETTINGS =
   `latency model at ${MS_PER_SECOND} ms per modelled second (${MS_PER_SECOND === 1000 ? 'scale 1, real-AWS durations' : 'scaled'}); ` +
-  "prenv with its defaults (deployment-method change-set, toolkit-lib's polling); the CLI with its defaults except " +
-  '`--method=direct` for the update (emulator-only: moto fails an update through a change set); ' +
-  'the setup deploys before the measured runs (model off) use deployment-method direct (emulator-only, not measured)';
+  "prenv with its defaults (deployment-method change-set, toolkit-lib's polling); `cdk deploy` and `cdk destroy` " +
+  'with their defaults (a change set; `--require-approval never`, `--all`, `--force` because no one answers a prompt); ' +
+  "the AWS proxy answers the CLI's update calls as CloudFormation does where moto fails them " +
+  '(test/support/realism/previous-parameter-values.ts, missing-change-set.ts); ' +
+  'the setup deploys before the measured runs (model off) use --method=direct / deployment-method direct (emulator-only, not measured)';
 
 /** P6: a code-only push to the sample app, prenv (hotswap) against cdk deploy, under the latency model. */
 export const hotswapPush: Benchmark = {
@@ -174,16 +195,18 @@ export const hotswapPush: Benchmark = {
       runs: 1,
       tables: [
         {
-          headers: ['arm', 'wall time', 'CloudFormation in progress'],
+          headers: ['arm', 'wall time', 'of which synth', 'CloudFormation in progress'],
           rows: [
             [
               'prenv push (synth, checks, hotswap, outputs, report; no e2e)',
               formatMs(m.prenvPush),
+              formatMs(m.prenvSynth),
               '0 (no stack write)',
             ],
             [
               'cdk deploy (synth, assets, change set, update)',
               formatMs(m.cliDeploy),
+              formatMs(m.cliSynth),
               formatMs(m.cliUpdateInProgress),
             ],
           ],
@@ -192,7 +215,12 @@ export const hotswapPush: Benchmark = {
       targets: [
         { name: 'P6 prenv ÷ cdk deploy', goal: '≤ 0.25×', measured: formatRatio(ratio), met: ratio <= 0.25 },
       ],
-      notes: [SETTINGS, `prenv's log: ${m.hotswapLine}`],
+      notes: [
+        SETTINGS,
+        `beyond each arm's synth: prenv ${formatMs(m.prenvPush - m.prenvSynth)}, cdk deploy ${formatMs(m.cliDeploy - m.cliSynth)} ` +
+          `(${formatRatio((m.prenvPush - m.prenvSynth) / (m.cliDeploy - m.cliSynth))})`,
+        `prenv's log: ${m.hotswapLine}`,
+      ],
       raw: m,
     };
   },
@@ -227,6 +255,10 @@ export const latencyDestroy: Benchmark = {
               formatMs(cliBeyond),
             ],
           ],
+        },
+        {
+          headers: ["prenv's destroy, phase (from the log lines' arrival)", 'wall time'],
+          rows: m.destroyPhases.map((phase) => [phase.name, formatMs(phase.ms)]),
         },
       ],
       targets: [

@@ -11,6 +11,7 @@ import {
   loggedNumber,
   ROOT,
   runActionTimed,
+  type TimedLine,
   withServices,
 } from './support.js';
 
@@ -66,6 +67,7 @@ export const ownTime: Benchmark = {
       const cfnEnd = Math.max(...creates.map((window) => window.endsAt));
       const noticed = run.lines.find((line) => /: deployed in \d+ ms/.test(line.text));
       return {
+        phases: phases(run.lines, run.durationMs),
         total: run.durationMs,
         synth: synth === undefined ? 0 : synth.end - synth.start,
         tests: tests === undefined ? 0 : tests.end - tests.start,
@@ -93,6 +95,19 @@ export const ownTime: Benchmark = {
             ['of which polling lag (CloudFormation done → prenv notices)', formatMs(m.pollingLag)],
           ],
         },
+        {
+          headers: ["phase (from the log lines' arrival)", 'wall time', "prenv's own part"],
+          rows: m.phases.map((phase) => {
+            const excluded = /^Synthesize/.test(phase.name)
+              ? phase.ms
+              : /^Run e2e tests/.test(phase.name)
+                ? phase.ms
+                : /^Deploy /.test(phase.name)
+                  ? m.cloudFormation + m.assets
+                  : 0;
+            return [phase.name, formatMs(phase.ms), formatMs(phase.ms - excluded)];
+          }),
+        },
       ],
       targets: [{ name: "P1 prenv's own time", goal: '≤ 1 s', measured: formatMs(own), met: own <= 1000 }],
       notes: [
@@ -102,3 +117,22 @@ export const ownTime: Benchmark = {
     };
   },
 };
+
+/** The run cut at its log groups: each `::group::` span, and what ran between them, in order. */
+export function phases(lines: readonly TimedLine[], total: number): { name: string; ms: number }[] {
+  const found: { name: string; ms: number }[] = [];
+  let at = 0;
+  let open: { name: string; start: number } | undefined;
+  for (const line of lines) {
+    if (open === undefined && line.text.startsWith('::group::')) {
+      found.push({ name: `(between groups, before ${line.text.slice(9, 40)})`, ms: line.at - at });
+      open = { name: line.text.slice(9), start: line.at };
+    } else if (open !== undefined && line.text.startsWith('::endgroup::')) {
+      found.push({ name: open.name, ms: line.at - open.start });
+      at = line.at;
+      open = undefined;
+    }
+  }
+  found.push({ name: '(after the last group: outputs, report, exit)', ms: total - at });
+  return found;
+}

@@ -3,6 +3,7 @@ import { CdkToolkit } from './adapters/cdk-toolkit.js';
 import { ShellCommandRunner } from './adapters/command-runner.js';
 import type { RunContext } from './adapters/github-context.js';
 import { JUnitReader } from './adapters/junit-reader.js';
+import { DEPLOY_POLL_MS } from './adapters/polling.js';
 import { systemClock } from './adapters/system-clock.js';
 import { awsPorts } from './aws-ports.js';
 import { isWithheld } from './domain/env-names.js';
@@ -98,7 +99,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
       // changed (or the app needs context lookups), never on a push that changes nothing.
       const cdk = CdkToolkit.lazy(session, log, appEnvironment(env), {
         hideOutputs: inputs.hideOutputs,
-        ...(inputs.pollIntervalMs === undefined ? {} : { pollIntervalMs: inputs.pollIntervalMs }),
+        pollIntervalMs: inputs.pollIntervalMs ?? DEPLOY_POLL_MS,
       });
       const outcome = await deploy(
         {

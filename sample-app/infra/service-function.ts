@@ -3,9 +3,10 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { LambdaDeploymentConfig, LambdaDeploymentGroup } from 'aws-cdk-lib/aws-codedeploy';
 import { Alias, Architecture, type IFunction, type IVersion, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { esbuildCode } from './esbuild-code.js';
 import { findLockFile } from './find-lock-file.js';
 
 /** How a new version of a function reaches its callers. */
@@ -46,8 +47,8 @@ export class ServiceFunction extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.function = new NodejsFunction(this, 'Function', {
-      entry,
-      handler: 'handler',
+      code: esbuildCode(entry, lockFile.replace(/[/\\][^/\\]+$/, '')),
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: 512,
@@ -55,16 +56,6 @@ export class ServiceFunction extends Construct {
       environment: props.environment,
       logGroup,
       tracing: Tracing.ACTIVE,
-      depsLockFilePath: lockFile,
-      projectRoot: lockFile.replace(/[/\\][^/\\]+$/, ''),
-      bundling: {
-        format: OutputFormat.CJS,
-        externalModules: [],
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        target: 'node24',
-      },
     });
     this.function.addEnvironment('NODE_OPTIONS', '--enable-source-maps');
     this.target = props.release === 'canary' ? this.canary() : this.function;

@@ -13,9 +13,9 @@ import {
 import type { FailureCause } from '../domain/report.js';
 import type { AwsSession, Clock, StackInfo, StackResource, StacksPort } from '../ports.js';
 import { clientConfig, credentialProvider } from './aws-config.js';
+import { SETTLE_POLL_MS } from './polling.js';
 
-/** toolkit-lib's default for reading a stack's status while it changes (its stabilizeStack). */
-export const SETTLE_POLL_MS = 5_000;
+export { DEPLOY_POLL_MS, SETTLE_POLL_MS } from './polling.js';
 
 /** CloudFormation through the AWS SDK. */
 export class CloudFormationStacks implements StacksPort {

@@ -130,7 +130,9 @@ export function latencyModel(options: { msPerSecond: number; now?: () => number 
     log,
     async secondsOf(operation, stack, request) {
       const after = operation === 'delete' ? {} : await liveTemplate(request, stack);
-      const seconds = stackOperationSeconds(operation, before.get(stack) ?? {}, after);
+      // Kept under the name or id the write named (prenv and the CLI delete by stack id).
+      const kept = before.get(request.params.get('StackName') ?? '') ?? before.get(stack) ?? {};
+      const seconds = stackOperationSeconds(operation, kept, after);
       log.push({ stack, operation, seconds });
       return seconds;
     },

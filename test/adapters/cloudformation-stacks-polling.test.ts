@@ -1,0 +1,73 @@
+import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CloudFormationStacks } from '../../src/adapters/cloudformation-stacks.js';
+import type { Clock } from '../../src/ports.js';
+import { type AwsProxy, startAwsProxy } from '../support/aws-proxy.js';
+import { MOTO_ENV, type Moto, startMoto } from '../support/moto.js';
+import { stackOperationsInProgress } from '../support/realism/stack-operations.js';
+
+const TEMPLATE = JSON.stringify({ Resources: { Queue: { Type: 'AWS::SQS::Queue' } } });
+const credentials = {
+  accessKeyId: MOTO_ENV.AWS_ACCESS_KEY_ID,
+  secretAccessKey: MOTO_ENV.AWS_SECRET_ACCESS_KEY,
+};
+
+let moto: Moto;
+let proxy: AwsProxy;
+let restore: string | undefined;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  proxy = await startAwsProxy(moto.endpoint);
+  restore = process.env.AWS_ENDPOINT_URL;
+  process.env.AWS_ENDPOINT_URL = proxy.endpoint;
+});
+afterAll(async () => {
+  if (restore === undefined) delete process.env.AWS_ENDPOINT_URL;
+  else process.env.AWS_ENDPOINT_URL = restore;
+  await proxy?.close();
+  await moto?.stop();
+});
+
+describe('CloudFormationStacks polling a stack in progress, with the defaults (real AWS)', () => {
+  it('notices the end of a 40 s delete within 1.5 s, reading under once a second', async () => {
+    // CloudFormation's time and prenv's sleeps run on one hand-moved clock: nothing here sleeps.
+    let clock = 1_000_000;
+    const sleeps: number[] = [];
+    const fake: Clock = {
+      now: () => new Date(clock),
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        clock += ms;
+      },
+    };
+    const operations = stackOperationsInProgress({
+      msPerSecond: 1000,
+      seconds: { delete: 40 },
+      now: () => clock,
+    });
+    proxy.configure({ realism: [operations] });
+    const cfn = new CloudFormationClient({
+      region: MOTO_ENV.AWS_REGION,
+      endpoint: moto.endpoint,
+      credentials,
+    });
+    const { StackId } = await cfn.send(
+      new CreateStackCommand({ StackName: 'pr-5-api', TemplateBody: TEMPLATE }),
+    );
+    cfn.destroy();
+    const stacks = new CloudFormationStacks({ region: MOTO_ENV.AWS_REGION, credentials }, fake);
+
+    await stacks.delete(StackId ?? '');
+    expect(await stacks.settle(StackId ?? '', 600_000)).toBeUndefined();
+
+    const [window] = operations.windows;
+    expect(window?.status).toBe('DELETE_IN_PROGRESS');
+    const lag = clock - (window?.endsAt ?? 0);
+    expect(lag).toBeGreaterThanOrEqual(0);
+    expect(lag).toBeLessThanOrEqual(1_500);
+    expect((window?.reads ?? 0) / 40).toBeLessThanOrEqual(1);
+    expect(new Set(sleeps)).toEqual(new Set([1_500]));
+    proxy.configure({});
+  });
+});
