@@ -215,8 +215,9 @@ export interface CdkPort {
     options: { method: DeploymentMethod; onProgress: (event: DeployProgress) => void },
   ): Promise<void>;
   /**
-   * Each named stack's changes against its live template; reads only, never a change set. A stack
-   * in `bases` is compared with that template body instead (what prenv last applied, after a hotswap).
+   * Each named stack's changes against its template body in `bases` (the live template, or what
+   * prenv last applied after a hotswap); a stack not in `bases` is new: compared with an empty
+   * template. No AWS call, never a change set.
    */
   diff(
     assembly: Assembly,

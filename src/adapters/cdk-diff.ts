@@ -1,6 +1,6 @@
-/** Turns @aws-cdk/cloudformation-diff's TemplateDiff (what toolkit-lib's diff returns) into the domain's StackChanges. */
+/** Turns @aws-cdk/cloudformation-diff's TemplateDiff into the domain's StackChanges. */
 
-import type { Toolkit } from '@aws-cdk/toolkit-lib';
+import type { TemplateDiff } from '@aws-cdk/cloudformation-diff';
 import type {
   ManagedPolicyChange,
   ResourceChange,
@@ -10,8 +10,6 @@ import type {
   StatementChange,
 } from '../domain/infra-diff.js';
 
-/** cloudformation-diff's TemplateDiff, as toolkit-lib's diff returns it (the package is not re-exported). */
-type TemplateDiff = Awaited<ReturnType<Toolkit['diff']>>[string];
 /** The parts of TemplateDiff this adapter reads. */
 type Diff = Pick<TemplateDiff, 'resources' | 'iamChanges' | 'securityGroupChanges'>;
 

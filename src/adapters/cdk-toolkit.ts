@@ -1,12 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HotswapResult, IIoHost, IoMessage, IoRequest, Toolkit } from '@aws-cdk/toolkit-lib';
 import type { HotswappedResource } from '../domain/hotswap.js';
-import type { InfraChanges, StackChanges } from '../domain/infra-diff.js';
 import { TAG } from '../domain/ownership.js';
 import { deployBatches, parseWave } from '../domain/waves.js';
-import { DeployError, DiffError, messageOf, SynthError } from '../errors.js';
+import { DeployError, messageOf, SynthError } from '../errors.js';
 import type { DeploymentMethod } from '../inputs.js';
 import type {
   Assembly,
@@ -20,7 +19,6 @@ import type {
 import { credentialProvider, toolkitHttpOptions } from './aws-config.js';
 import { appFromCdkJson, STDERR_TAIL_LINES } from './cdk-app.js';
 import { DirectoryAssembly, readAssembly, writeTags } from './cdk-assembly.js';
-import { stackChanges } from './cdk-diff.js';
 import { deploymentMethodFor, hotswappedResources } from './cdk-hotswap.js';
 import { maskOutputs, nameFromArn, renderMessage, stackNameOf, tailOf } from './cdk-messages.js';
 import { synthesizeApp, type ToolkitSynth } from './cdk-synth.js';
@@ -40,7 +38,7 @@ export interface CdkToolkitOptions {
 }
 
 /** The CDK toolkit library, with the session's credentials handed in explicitly. */
-export class CdkToolkit implements CdkPort, ToolkitSynth {
+export class CdkToolkit implements Omit<CdkPort, 'diff'>, ToolkitSynth {
   private readonly toolkit: Toolkit;
   private listener: Listener | undefined;
 
@@ -62,7 +60,8 @@ export class CdkToolkit implements CdkPort, ToolkitSynth {
 
   /**
    * A CdkPort that loads toolkit-lib only when it is needed: the synth runs the app itself (see
-   * cdk-synth.ts), so a push that changes no stack never loads it (about 0.7 s of synchronous work).
+   * cdk-synth.ts), so a push that changes no stack never loads it (about 0.7 s of synchronous work),
+   * and the diff is cloudformation-diff's on templates prenv already read (see template-diff.ts).
    */
   static lazy(
     session: AwsSession,
@@ -81,7 +80,12 @@ export class CdkToolkit implements CdkPort, ToolkitSynth {
       synth: (request) => synthesizeApp(request, { session, log, appEnv, toolkit: load }),
       bootstrap: async (account, region) => (await load()).bootstrap(account, region),
       deploy: async (assembly, stacks, options) => (await load()).deploy(assembly, stacks, options),
-      diff: async (assembly, stacks, bases) => (await load()).diff(assembly, stacks, bases),
+      // The diff needs no toolkit-lib: cloudformation-diff, on the templates prenv already read.
+      diff: async (assembly, stacks, bases) => {
+        if (!(assembly instanceof DirectoryAssembly))
+          throw new TypeError('assembly was not synthesized here');
+        return (await import('./template-diff.js')).diffStacks(assembly, stacks, bases ?? new Map(), session);
+      },
     };
   }
 
@@ -274,62 +278,6 @@ export class CdkToolkit implements CdkPort, ToolkitSynth {
       throw new DeployError(messageOf(error), failed, { cause: error });
     } finally {
       this.listener = undefined;
-    }
-  }
-
-  /**
-   * Each stack's diff against its live template, read with GetTemplate (DiffMethod.TemplateOnly):
-   * never a change set, which would be a CloudFormation write on a push that may deploy nothing.
-   */
-  async diff(
-    assembly: Assembly,
-    stacks: readonly string[],
-    bases: ReadonlyMap<string, string> = new Map(),
-  ): Promise<InfraChanges> {
-    if (!(assembly instanceof DirectoryAssembly)) throw new TypeError('assembly was not synthesized here');
-    if (stacks.length === 0) return { stacks: [] };
-    const baseDir = bases.size === 0 ? undefined : await mkdtemp(join(tmpdir(), 'prenv-diff-'));
-    const texts = new Map<string, string>();
-    this.listener = (message) => {
-      if (message.code !== 'CDK_TOOLKIT_I4002') return;
-      const data = message.data as { stack?: { stackName?: string }; formattedDiff?: { diff?: string } };
-      const name = data.stack?.stackName;
-      if (name !== undefined) texts.set(name, data.formattedDiff?.diff ?? message.message);
-    };
-    try {
-      const source = await this.toolkit.fromAssemblyDirectory(assembly.directory);
-      const select = (names: readonly string[]) => ({
-        strategy: this.lib.StackSelectionStrategy.PATTERN_MUST_MATCH,
-        patterns: names.map((stack) => assembly.selectors.get(stack) ?? stack),
-        expand: this.lib.ExpandStackSelection.NONE,
-      });
-      const live = stacks.filter((stack) => !bases.has(stack));
-      const diffs =
-        live.length === 0
-          ? {}
-          : await this.toolkit.diff(source, {
-              stacks: select(live),
-              method: this.lib.DiffMethod.TemplateOnly(),
-            });
-      // A stack hotswapped since its last CloudFormation deploy: against what prenv applied (a local file).
-      for (const [index, [stack, body]] of [...bases].filter(([name]) => stacks.includes(name)).entries()) {
-        const path = join(baseDir as string, `${index}.template.json`);
-        await writeFile(path, body);
-        const method = this.lib.DiffMethod.LocalFile(path);
-        Object.assign(diffs, await this.toolkit.diff(source, { stacks: select([stack]), method }));
-      }
-      const changes: StackChanges[] = stacks.flatMap((name) => {
-        const diff = diffs[name];
-        return diff === undefined ? [] : [stackChanges(name, diff, texts.get(name) ?? '')];
-      });
-      return { stacks: changes };
-    } catch (error) {
-      throw new DiffError(`Could not compare the stacks with their live templates: ${messageOf(error)}`, {
-        cause: error,
-      });
-    } finally {
-      this.listener = undefined;
-      if (baseDir !== undefined) await rm(baseDir, { recursive: true, force: true });
     }
   }
 }

@@ -1,32 +1,33 @@
 import { patchTemplate } from '../domain/applied-overlay.js';
-import { messageOf } from '../errors.js';
 import type { DeployPlan } from './deploy-inspect.js';
 import type { DeployPorts } from './deploy-types.js';
 
 /**
- * What each hotswapped stack about to change should be diffed against: its live template with what
- * the hotswaps applied laid over it (the live template still holds the old code). Stacks with no
- * such record, or whose template cannot be read or patched, are diffed against the live template.
+ * What each existing stack about to change is diffed against: its live template, as the plan read
+ * it (GetTemplate only for a stack the plan did not read), and for a stack hotswapped since its last
+ * CloudFormation deploy, that template with what the hotswaps applied laid over it (the live
+ * template still holds the old code). A new stack has none: it is compared with an empty template.
+ * A live template that cannot be read fails the diff (as toolkit-lib's GetTemplate did).
  */
-export async function appliedTemplates(plan: DeployPlan, ports: DeployPorts): Promise<Map<string, string>> {
+export async function diffBases(plan: DeployPlan, ports: DeployPorts): Promise<Map<string, string>> {
   const bases = new Map<string, string>();
   for (const { name } of plan.changed) {
-    const applied = plan.state.stacks[name]?.applied;
-    if (applied === undefined || !plan.existing.has(name)) continue;
-    try {
-      const body = await ports.stacks.template(name);
-      const patched = body === undefined ? undefined : patchTemplate(body, applied);
-      if (patched === undefined) continue;
-      bases.set(name, patched);
-      const count = Object.keys(applied).length;
-      ports.log.info(
-        `${name}: diffed against what prenv applied (${count} hotswapped resource${count === 1 ? '' : 's'})`,
-      );
-    } catch (error) {
-      ports.log.warning(
-        `${name}: could not read its live template (${messageOf(error)}); the diff may show hotswapped code as changed.`,
-      );
-    }
+    if (!plan.existing.has(name)) continue;
+    const body = plan.templates.get(name) ?? (await ports.stacks.template(name));
+    if (body === undefined) continue;
+    bases.set(name, applied(name, body, plan, ports));
   }
   return bases;
+}
+
+/** The live template with what prenv's hotswaps applied laid over it; as it is when there is none. */
+function applied(name: string, body: string, plan: DeployPlan, ports: DeployPorts): string {
+  const overlay = plan.state.stacks[name]?.applied;
+  const patched = overlay === undefined ? undefined : patchTemplate(body, overlay);
+  if (overlay === undefined || patched === undefined) return body;
+  const count = Object.keys(overlay).length;
+  ports.log.info(
+    `${name}: diffed against what prenv applied (${count} hotswapped resource${count === 1 ? '' : 's'})`,
+  );
+  return patched;
 }

@@ -22,6 +22,8 @@ export interface DeployPlan {
   readonly tags: Readonly<Record<string, string>>;
   /** The environment's state as the deploy found it (empty when there was none). */
   readonly state: EnvironmentState;
+  /** The live templates the plan read (GetTemplate), by stack name: the diff starts from these. */
+  readonly templates: ReadonlyMap<string, string>;
 }
 
 /**
@@ -61,12 +63,19 @@ export async function planDeploy(
       ...(expiresAt === undefined ? {} : { expiresAt }),
     });
   const changed: StackToDeploy[] = [];
+  const templates = new Map<string, string>();
+  const template = async (name: string) => {
+    const body = await reads.template(name);
+    if (body !== undefined) templates.set(name, body);
+    return body;
+  };
   for (const stack of assembly.stacks) {
     const wave = String(waves.get(stack.name) ?? 0);
     const current = existing.get(stack.name);
     const recorded = state.stacks[stack.name];
     const check = { wave, now, ttlHours, recorded, force: request.inputs.force };
-    const decision = current === undefined ? undefined : await whyDeploy(current, stack, check, reads, ports);
+    const decision =
+      current === undefined ? undefined : await whyDeploy(current, stack, check, template, ports);
     if (current !== undefined && decision === undefined) {
       record.setStack({ name: stack.name, outcome: 'unchanged', status: current.status });
       continue;
@@ -88,7 +97,7 @@ export async function planDeploy(
       ...(recorded?.via === 'hotswap' || request.inputs.force ? { revertDrift: true } : {}),
     });
   }
-  return { existing, changed, tags: tagsFor(sharedExpiry), state };
+  return { existing, changed, tags: tagsFor(sharedExpiry), state, templates };
 }
 
 /** The environment's state; a store that cannot be read counts as no state (every stack deploys). */
@@ -117,7 +126,7 @@ async function whyDeploy(
   current: StackInfo,
   stack: SynthesizedStack,
   check: { wave: string; now: Date; ttlHours: number; recorded: StackState | undefined; force: boolean },
-  reads: DeployReads,
+  template: (name: string) => Promise<string | undefined>,
   ports: DeployPorts,
 ): Promise<Decision | undefined> {
   const { recorded } = check;
@@ -137,7 +146,7 @@ async function whyDeploy(
       `its template resolves SSM parameters at each deploy (${stack.ssmParameters?.join(', ')})`,
     );
   }
-  const body = await reads.template(current.name);
+  const body = await template(current.name);
   if (body === undefined || templateHash(body) !== recorded.templateHash) {
     ports.log.warning(
       `${current.name} was changed outside prenv: its live template is not the one prenv deployed. Deploying it again.`,

@@ -3,7 +3,7 @@ import { gateReason, type InfraChanges, securityFindings, statefulLosses } from 
 import { oneLine } from '../domain/markdown.js';
 import { BlockedError, messageOf } from '../errors.js';
 import type { Assembly } from '../ports.js';
-import { appliedTemplates } from './deploy-diff-base.js';
+import { diffBases } from './deploy-diff-base.js';
 import type { DeployPlan } from './deploy-inspect.js';
 import type { DeployRecord } from './deploy-record.js';
 import type { DeployPorts, DeployRequest } from './deploy-types.js';
@@ -12,7 +12,7 @@ const LOG_LIMITS = { failures: 0, outputs: 0, stacks: 0, notes: 0, environments:
 
 /**
  * Before any stack is written: compares the stacks about to be deployed with their live templates
- * (reads only), records the changes for the report, and stops the deploy when fail-on names one of
+ * (as the plan read them; no change set), records the changes for the report, and stops the deploy when fail-on names one of
  * them and the PR does not carry approve-label now.
  */
 export async function reviewChanges(
@@ -27,7 +27,7 @@ export async function reviewChanges(
   let changes: InfraChanges;
   try {
     const names = plan.changed.map((stack) => stack.name);
-    const bases = await appliedTemplates(plan, ports);
+    const bases = await diffBases(plan, ports);
     changes = await ports.log.group('Diff against the deployed templates', () =>
       ports.cdk.diff(assembly, names, bases),
     );

@@ -154,8 +154,8 @@ describe('the diff after a hotswap', () => {
     const env = environment();
     const { outcome, cdk } = await env.push('fp-2', true);
     expect(outcome.failure).toBeUndefined();
-    // The first diff has no hotswap to account for: it is against the live template.
-    expect([...(cdk.diffBases[0] ?? new Map()).keys()]).toEqual([]);
+    // The first diff has no hotswap to account for: it is against the live template, as read.
+    expect(cdk.diffBases[0]?.get(STACK)).toBe(LIVE);
     const record = env.state.stack('pr-42', STACK);
     expect(record).toMatchObject({ via: 'hotswap', fingerprint: 'fp-2', applied: HOTSWAPPED });
     // The live template is unchanged, so its recorded hash is too: the out-of-band check still holds.
@@ -166,8 +166,12 @@ describe('the diff after a hotswap', () => {
   it('the next push, an infrastructure change, is diffed against what the hotswap applied', async () => {
     const env = environment();
     await env.push('fp-2', true);
+    const reads = env.stacks.callsOf('template').length;
     const { outcome, cdk, log } = await env.push('fp-3', false);
     expect(outcome.failure).toBeUndefined();
+    // Two GetTemplates: the plan's (the out-of-band check, which is the diff's base too) and the
+    // one after the deploy that records the new template's hash. None for the diff itself.
+    expect(env.stacks.callsOf('template').length - reads).toBe(2);
     expect(log).not.toContain('changed outside prenv');
     const base = cdk.diffBases[0]?.get(STACK);
     expect(base).toBeDefined();
