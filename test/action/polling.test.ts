@@ -89,9 +89,10 @@ describe('CloudFormation reads while stacks change', () => {
       eventOverrides: { number: 43, pull_request: { number: 43 } },
     });
     // Throttled reads are refused before they count, and the SDK backs off: what got through still
-    // exceeds the target, and the quota refused many more.
+    // exceeds the target, and the quota refused more (how many depends on the machine's load: any
+    // throttled read is what prenv's own settings never cause).
     expect(readRate(operations.windows.filter((window) => window.stack === 'pr-43-data'))).toBeGreaterThan(1);
-    expect(quota.counts.throttled).toBeGreaterThan(10);
+    expect(quota.counts.throttled).toBeGreaterThan(0);
     proxy.configure({});
   }, 300_000);
 });

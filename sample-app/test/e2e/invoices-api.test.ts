@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { eventContract, type ObservedResponse, openApiContract } from '../support/contract-validators.js';
 import { type ApiUnderTest, apiUnderTest } from './support/api-under-test.js';
 import { fetchDeployedBundle } from './support/deployed-bundle.js';
@@ -156,7 +156,10 @@ describe.runIf(inject('invoiceCreatedQueueUrl') !== undefined)('InvoiceCreated (
     const notifier = await startLambdaHost(bundle, process.env);
     try {
       for (const envelope of envelopes) await notifier.invoke(envelope);
-      expect(notifier.output().match(/customer notified/g)).toHaveLength(2);
+      // The host answers before its log line has crossed the pipe: wait for the line, not a moment.
+      await vi.waitFor(() => expect(notifier.output().match(/customer notified/g)).toHaveLength(2), {
+        timeout: 10_000,
+      });
     } finally {
       await notifier.stop();
     }
