@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import type { FoundResource } from '../../src/domain/leftovers.js';
 import { TAG } from '../../src/domain/ownership.js';
-import type { ResourcesPort } from '../../src/ports.js';
 import { auditEnvironment, auditRegion, countResources } from '../../src/workflows/leftovers.js';
 import { FakeClock, FakeLog } from '../support/fake-ports.js';
+import { FakeResources } from '../support/fake-resources.js';
 import { FakeStacks } from '../support/fake-stacks.js';
 
 const REPO = 'octo-org/invoices';
@@ -36,34 +36,6 @@ const logGroup = (name: string): FoundResource => ({
   tags: {},
   createdAt: new Date('2026-11-30T10:00:00.123Z'),
 });
-
-/** A tagging API that answers from a list, and records what is asked and deleted. */
-class FakeResources implements ResourcesPort {
-  readonly queries: Readonly<Record<string, string | undefined>>[] = [];
-  readonly prefixes: string[] = [];
-  readonly deleted: string[] = [];
-
-  constructor(
-    private readonly found: readonly FoundResource[] | Error,
-    private readonly groups: readonly FoundResource[] = [],
-    private readonly failures: ReadonlyMap<string, Error> = new Map(),
-  ) {}
-
-  async tagged(filters: Readonly<Record<string, string | undefined>>): Promise<FoundResource[]> {
-    this.queries.push(filters);
-    if (this.found instanceof Error) throw this.found;
-    return [...this.found];
-  }
-  async logGroups(prefix: string): Promise<FoundResource[]> {
-    this.prefixes.push(prefix);
-    return this.groups.filter((group) => group.arn.includes(`log-group:${prefix}`));
-  }
-  async delete(arn: string): Promise<void> {
-    const failure = this.failures.get(arn);
-    if (failure !== undefined) throw failure;
-    this.deleted.push(arn);
-  }
-}
 
 describe('countResources', () => {
   it('counts what is tagged for the environment, without its stacks', async () => {
