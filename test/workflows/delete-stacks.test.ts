@@ -332,6 +332,37 @@ describe('deleteStack, what it says', () => {
   });
 });
 
+describe('deleteStacks, what it says', () => {
+  it('logs one line per stack: deleted, deleted by force with what was kept, or left behind with its status', async () => {
+    const world = setup([
+      { name: 'pr-1-web', tags: wave(2) },
+      {
+        name: 'pr-1-api',
+        tags: wave(1),
+        deleteFailures: 2,
+        resources: [
+          { logicalId: 'Role', type: 'AWS::IAM::Role', physicalId: 'r', status: 'DELETE_FAILED' },
+          { logicalId: 'Data', type: 'AWS::S3::Bucket', status: 'DELETE_FAILED' },
+        ],
+      },
+      { name: 'pr-1-data', tags: wave(0), deleteFailures: 9, forceDeleteFails: true },
+    ]);
+    const buckets = new FakeBuckets();
+
+    await deleteStacks(world.stacks, world.stacks.names().map(world.info), world.log, buckets);
+
+    // A failed bucket without a physical id is never emptied (there is no name to empty).
+    expect(buckets.emptied).toEqual([]);
+    expect(world.log.messages('info').filter((message) => /^pr-1-\w+: (deleted|left)/.test(message))).toEqual(
+      [
+        'pr-1-web: deleted',
+        'pr-1-api: deleted by force, 2 resource(s) left behind',
+        'pr-1-data: left behind (DELETE_FAILED)',
+      ],
+    );
+  });
+});
+
 describe('createdAtOf', () => {
   const at = (iso: string) => new Date(iso);
   const info = (tags: Record<string, string>, createdAt?: Date) => ({
