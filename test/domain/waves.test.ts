@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deletionWaves, parseWave, waveOf } from '../../src/domain/waves.js';
+import { deletionWaves, deployBatches, parseWave, waveOf } from '../../src/domain/waves.js';
 import { SynthError } from '../../src/errors.js';
 
 const stack = (name: string, ...dependencies: string[]) => ({ name, dependencies });
@@ -100,4 +100,54 @@ describe('parseWave', () => {
       expect(parseWave(value)).toBe(0);
     },
   );
+});
+
+// deployBatches is called only by the toolkit adapter (src/adapters/cdk-toolkit.ts), whose tests the
+// mutation run leaves out: these pin its contract here.
+describe('deployBatches', () => {
+  const item = (name: string, wave: number, method: string) => ({ name, wave, method });
+  const batches = (items: readonly ReturnType<typeof item>[]) =>
+    deployBatches(
+      items,
+      (i) => i.wave,
+      (i) => i.method,
+    ).map((batch) => batch.map((i) => i.name));
+
+  it('makes no call for no stacks', () => {
+    expect(batches([])).toEqual([]);
+  });
+
+  it('deploys stacks that share the key in one call, in the order given, whatever their waves', () => {
+    const items = [item('web', 2, 'cfn'), item('base', 0, 'cfn'), item('api', 1, 'cfn')];
+    const result = deployBatches(
+      items,
+      (i) => i.wave,
+      (i) => i.method,
+    );
+    expect(result).toEqual([items]);
+    expect(result[0]).not.toBe(items);
+  });
+
+  it('splits stacks that differ wave by wave (lowest first), key by key within a wave', () => {
+    expect(
+      batches([
+        item('web', 2, 'hotswap'),
+        item('api', 1, 'hotswap'),
+        item('queue', 1, 'cfn'),
+        item('base', 0, 'hotswap'),
+        item('data', 0, 'cfn'),
+        item('worker', 1, 'hotswap'),
+        item('admin', 10, 'cfn'),
+      ]),
+    ).toEqual([['data'], ['base'], ['queue'], ['api', 'worker'], ['web'], ['admin']]);
+  });
+
+  it('orders keys within a wave by text, whatever order the stacks come in', () => {
+    expect(batches([item('b', 0, 'b'), item('c', 0, 'c'), item('a', 0, 'a'), item('b2', 0, 'b')])).toEqual([
+      ['a'],
+      ['b', 'b2'],
+      ['c'],
+    ]);
+    expect(batches([item('a', 0, 'a'), item('c', 0, 'c'), item('b', 0, 'b')])).toEqual([['a'], ['b'], ['c']]);
+  });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CredentialsError } from '../../src/errors.js';
 import type { AwsCredentials } from '../../src/ports.js';
 import { renewingCredentials } from '../../src/workflows/credential-refresh.js';
 import { FakeClock, FakeLog } from '../support/fake-ports.js';
@@ -90,5 +91,62 @@ describe('renewingCredentials', () => {
     });
     clock.advance(100 * HOUR);
     expect((await source({ validForMs: HOUR })).accessKeyId).toBe('AKIA');
+  });
+});
+
+describe('renewingCredentials, at its edges', () => {
+  it('renews exactly at the margin, says until when, and renews again for the next session', async () => {
+    const { clock, source, log } = setup();
+    const start = clock.now().getTime();
+    clock.advance(50 * MINUTE);
+    expect((await source()).accessKeyId).toBe('ASIA2');
+    clock.advance(50 * MINUTE);
+    expect((await source()).accessKeyId).toBe('ASIA3');
+    expect(log.messages('info')).toEqual([
+      `AWS credentials renewed; they expire at ${new Date(start + 110 * MINUTE).toISOString()}`,
+      `AWS credentials renewed; they expire at ${new Date(start + 160 * MINUTE).toISOString()}`,
+    ]);
+  });
+
+  it('says no expiry when the new credentials have none', async () => {
+    const clock = new FakeClock();
+    const log = new FakeLog();
+    const source = renewingCredentials({
+      initial: {
+        accessKeyId: 'ASIA1',
+        secretAccessKey: 's',
+        expiration: new Date(clock.now().getTime() + MINUTE),
+      },
+      renew: async () => ({ accessKeyId: 'AKIA2', secretAccessKey: 's2' }),
+      clock,
+      log,
+    });
+    clock.advance(45_000);
+    expect((await source()).accessKeyId).toBe('AKIA2');
+    expect(log.messages('info')).toEqual(['AWS credentials renewed']);
+  });
+
+  it('names how long the new session lasts and how long is needed, and is quiet when it is just enough', async () => {
+    const short = setup(15 * MINUTE);
+    await short.source({ validForMs: 30 * MINUTE });
+    expect(short.log.messages('warning')).toEqual([
+      'The AWS credentials last 15 more minutes, less than the 30 needed (test-timeout-minutes): ' +
+        "raise role-duration-seconds (and the role's maximum session duration).",
+    ]);
+
+    const exact = setup(30 * MINUTE);
+    expect((await exact.source({ validForMs: 30 * MINUTE })).accessKeyId).toBe('ASIA2');
+    expect(exact.log.messages('warning')).toEqual([]);
+  });
+
+  it('keeps the renewal’s error as the cause once the credentials have expired', async () => {
+    const failure = new Error('STS is down');
+    const { clock, source } = setup(HOUR, async () => {
+      throw failure;
+    });
+    clock.advance(HOUR);
+    const error = await source().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CredentialsError);
+    expect((error as Error).cause).toBe(failure);
   });
 });

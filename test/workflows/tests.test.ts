@@ -116,6 +116,22 @@ describe('runTests', () => {
   });
 });
 
+describe('runTests, what it logs', () => {
+  it('groups the command’s output under its name and logs the counts', async () => {
+    const { log } = await run(exit(0));
+
+    expect(log.groups).toEqual(['Run e2e tests: npm run test:e2e']);
+    expect(log.lines).toEqual([{ level: 'info', message: 'e2e: 3 passed, 0 failed, 1 skipped' }]);
+  });
+
+  it('logs the problem after the counts, and has no exit code when the command never started', async () => {
+    const { tests, log } = await run({ timedOut: false, durationMs: 5, error: 'spawn npm ENOENT' }, RED);
+
+    expect(tests).toStrictEqual({ ...RED, problem: 'spawn npm ENOENT' });
+    expect(log.messages('info')).toEqual(['e2e: 2 passed, 2 failed, 0 skipped (spawn npm ENOENT)']);
+  });
+});
+
 describe('testResult', () => {
   const summary = (fields: Partial<TestSummary>): TestSummary => ({ ...GREEN, exitCode: 0, ...fields });
 
