@@ -184,6 +184,11 @@ describe('infraChanges full diff', () => {
     );
   });
 
+  it('trims a diff before judging its length: padding up to the cap does not count', () => {
+    const at = { ...limits, text: 2 }; // cap 60: a 61-character text is trimmed whole, not cut
+    expect(diffOf([`${'x'.repeat(40)}${' '.repeat(21)}`], at)).toBe(wrap(`Stack s0\n${'x'.repeat(40)}`));
+  });
+
   it('cuts the diff to thirty times the text cap and says so', () => {
     const at = { ...limits, text: 2 }; // cap 60; the part before the text is "Stack s0\n" (9 characters)
     expect(diffOf(['x'.repeat(51)], at)).toBe(wrap(`Stack s0\n${'x'.repeat(51)}`));
