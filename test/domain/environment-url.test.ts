@@ -101,3 +101,11 @@ describe('userinfoSecrets, user names', () => {
     expect(userinfoSecrets('https://to%2Fken@h.example.com/')).toEqual(['to%2Fken', 'to/ken']);
   });
 });
+
+describe('URLs wrapped in Unicode spaces', () => {
+  // The URL parser strips only ASCII spaces and controls; a no-break space around a pasted value would break it.
+  it('still reads them', () => {
+    expect(isEnvironmentUrl('\u00A0https://app.example.com/\u00A0')).toBe(true);
+    expect(userinfoSecrets('\u00A0https://user:pass@h.example.com/')).toEqual(['pass']);
+  });
+});

@@ -213,3 +213,9 @@ describe('truncate and safeHref at their limits', () => {
     expect(safeHref(at(2001))).toBeUndefined();
   });
 });
+
+describe('safeHref, Unicode spaces', () => {
+  it('links a URL wrapped in no-break spaces', () => {
+    expect(safeHref('\u00A0https://example.com/a\u00A0')).toBe('https://example.com/a');
+  });
+});
