@@ -165,4 +165,42 @@ describe('fitToBudget, exact cuts', () => {
     // to 200 × 9,469 / 40,889 items.
     expect(seen[1]).toEqual({ ...none, failures: 3, outputs: 46 });
   });
+
+  it('renders once when nothing can shrink: no list left and the text cap at its floor', () => {
+    let renders = 0;
+    const render = (): Section[] => {
+      renders += 1;
+      return [
+        { kind: 'fixed', text: 'head' },
+        { kind: 'fixed', text: 'y\n'.repeat(500) },
+      ];
+    };
+    fitToBudget(render, none, 300, 'cut');
+    expect(renders).toBe(1);
+  });
+
+  it('leaves a list exactly at the water level whole', () => {
+    const items = (kind: 'failures' | 'outputs', n: number, width: number): Section => ({
+      kind,
+      text: Array.from({ length: n }, (_, i) => `${i} ${'x'.repeat(width)}`).join('\n'),
+    });
+    const seen: Limits[] = [];
+    const render = (limits: Limits): Section[] => {
+      seen.push(limits);
+      return [
+        { kind: 'fixed', text: 'head' },
+        items('failures', limits.failures, 200),
+        items('outputs', limits.outputs, 5),
+      ];
+    };
+    const initial = { ...none, failures: 10, outputs: 3 };
+    const [, failures, outputs] = render(initial);
+    const big = failures?.text.length ?? 0;
+    const small = outputs?.text.length ?? 0;
+    const body = 4 + 2 + big + 2 + small;
+    // Overflow + 500 slack = big - small: the level falls exactly on the outputs' size.
+    fitToBudget(render, initial, body - (big - small) + 500, 'cut');
+    expect(seen[2]?.outputs).toBe(3);
+    expect(seen[2]?.failures).toBe(Math.floor((10 * small) / big));
+  });
 });
