@@ -121,6 +121,7 @@ describe('infraChanges', () => {
             allow([], ['arn:q']),
             allow(['sqs:*'], [], { change: 'removed', effect: 'Deny', principals: ['arn:p'] }),
             allow(['s3:Get'], ['arn:b'], { negated: true }),
+            allow(['s3:Get', 's3:Put'], ['arn:b', 'arn:c']),
           ],
           securityGroupRules: [
             { change: 'added', direction: 'egress', group: 'Sg', protocol: 'TCP 443', peer: '0.0.0.0/0' },
@@ -136,6 +137,7 @@ describe('infraChanges', () => {
         '- `s`: IAM statement added: Allow (none) on `arn:q`',
         '- `s`: IAM statement removed: Deny `sqs:*` on (none) for `arn:p`',
         '- `s`: IAM statement added: Allow `s3:Get` on `arn:b` (NotAction/NotResource) (**wildcard**)',
+        '- `s`: IAM statement added: Allow `s3:Get`, `s3:Put` on `arn:b`, `arn:c`',
         '- `s`: egress rule added to `Sg`: `TCP 443` to `0.0.0.0/0`',
         '- `s`: ingress rule added to `Sg`: `Everything` from `Sg2`',
       ].join('\n'),
