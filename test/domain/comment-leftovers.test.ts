@@ -59,6 +59,7 @@ describe('leftoverResources', () => {
     expect(leftoverResources(report, { ...limits, stacks: 2 }).text).toBe(
       `${intro}\n\n${[LEFTOVER_HEAD, ...LEFTOVER_ROWS.slice(0, 2)].join('\n')}\n\n… 1 more not shown; see the job log.`,
     );
+    expect(leftoverResources(report, limits).kind).toBe('stacks');
     expect(leftoverResources(report, { ...limits, stacks: 0 }).text).toBe(
       `${intro}\n\n… 3 more not shown; see the job log.`,
     );

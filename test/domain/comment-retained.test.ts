@@ -47,6 +47,7 @@ describe('leftBehind', () => {
     expect(leftBehind(report, { ...limits, stacks: 1 }).text).toBe(
       `#### Resources left behind (2)\n\n${[HEAD, ROWS[0]].join('\n')}\n\n… 1 more not shown; see the job log.`,
     );
+    expect(leftBehind(report, limits).kind).toBe('stacks');
     expect(leftBehind(report, { ...limits, stacks: 0 }).text).toBe(
       '#### Resources left behind (2)\n\n… 2 more not shown; see the job log.',
     );

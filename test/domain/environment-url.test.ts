@@ -99,6 +99,7 @@ describe('userinfoSecrets, user names', () => {
   it('masks the user name only when there is no password, decoded too', () => {
     expect(userinfoSecrets('https://us%40er:pa%24s@h.example.com/')).toEqual(['pa%24s', 'pa$s']);
     expect(userinfoSecrets('https://to%2Fken@h.example.com/')).toEqual(['to%2Fken', 'to/ken']);
+    expect(userinfoSecrets('https://:pa55@h.example.com/')).toEqual(['pa55']);
   });
 });
 
