@@ -27,7 +27,7 @@ function render(changes: InfraChanges | undefined, at: Limits = limits): string 
     environment: 'pr-1',
     repository: 'o/r',
     updatedAt: '2025-03-01T00:00:00Z',
-    changes,
+    ...(changes === undefined ? {} : { changes }),
   };
   return infraChanges(report, at).text;
 }

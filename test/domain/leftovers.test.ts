@@ -173,7 +173,11 @@ describe('leftover entries and their edges', () => {
 
   it("dates a resource by AWS's creation time to the second, else by a well-formed created-at tag", () => {
     const created = (createdAt: Date | undefined, tag?: string) =>
-      createdAtOf({ arn: BUCKET, tags: tag === undefined ? {} : { [TAG.createdAt]: tag }, createdAt });
+      createdAtOf({
+        arn: BUCKET,
+        tags: tag === undefined ? {} : { [TAG.createdAt]: tag },
+        ...(createdAt === undefined ? {} : { createdAt }),
+      });
     expect(created(new Date('2025-01-02T03:04:05.678Z'), '2024-01-01T00:00:00Z')).toBe(
       '2025-01-02T03:04:05Z',
     );
