@@ -85,6 +85,7 @@ describe('facts', () => {
     expect(factsOf({ expiresAt: '2025-03-02T10:00:00Z' })).toBe(
       '- **Expires:** 2025-03-02 10:00 UTC (in 1 day)',
     );
+    expect(factsOf({ expiresAt: 'soon' })).toBe('');
     expect(factsOf({ expiresAt: '2025-03-02T10:00:00Z', updatedAt: 'later' })).toBe(
       '- **Expires:** 2025-03-02 10:00 UTC',
     );
