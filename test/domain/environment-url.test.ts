@@ -79,3 +79,34 @@ describe('credentials in URLs', () => {
     expect(arranged.flat.SiteUrl).toBe('https://admin:hunter2@preview.example.com/');
   });
 });
+
+describe('pickUrl, key rules', () => {
+  const app = 'https://app.example.com/';
+
+  it('never picks a CDK export, whatever its key ends with', () => {
+    expect(pickUrl([out('ExportsOutputRefApiUrl', app)])).toBeUndefined();
+    expect(pickUrl([out('ApiExportsOutput', app)])).toEqual(out('ApiExportsOutput', app));
+  });
+
+  it('prefers a key that ends in Url, not one that merely contains it', () => {
+    expect(pickUrl([out('UrlPrefix', 'https://a.example.com/'), out('SiteUrl', app)])).toEqual(
+      out('SiteUrl', app),
+    );
+  });
+});
+
+describe('userinfoSecrets, user names', () => {
+  it('masks the user name only when there is no password, decoded too', () => {
+    expect(userinfoSecrets('https://us%40er:pa%24s@h.example.com/')).toEqual(['pa%24s', 'pa$s']);
+    expect(userinfoSecrets('https://to%2Fken@h.example.com/')).toEqual(['to%2Fken', 'to/ken']);
+    expect(userinfoSecrets('https://:pa55@h.example.com/')).toEqual(['pa55']);
+  });
+});
+
+describe('URLs wrapped in Unicode spaces', () => {
+  // The URL parser strips only ASCII spaces and controls; a no-break space around a pasted value would break it.
+  it('still reads them', () => {
+    expect(isEnvironmentUrl('\u00A0https://app.example.com/\u00A0')).toBe(true);
+    expect(userinfoSecrets('\u00A0https://user:pass@h.example.com/')).toEqual(['pass']);
+  });
+});

@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { renderComment } from '../../src/domain/comment.js';
 import {
   canonicalArn,
+  createdAtOf,
   deletableType,
+  describeLeftovers,
   isStackArn,
   judgeLeftover,
+  lambdaLogGroupPrefix,
   leftoverEntry,
   resourceType,
 } from '../../src/domain/leftovers.js';
@@ -148,5 +151,59 @@ describe('leftovers in the reports', () => {
     expect(summary).toContain(BUCKET);
     expect(summary).toContain('Kept environments (1)');
     expect(summary).toMatch(/`pr-2` \| #2 \| 1 day \| 12 \|/);
+  });
+});
+
+describe('leftover entries and their edges', () => {
+  const LOG_GROUP = 'arn:aws:logs:eu-west-2:111111111111:log-group:/aws/lambda/pr-1-api-Fn';
+
+  it('falls back to the service when an ARN has no recognisable kind', () => {
+    expect(resourceType('nonsense')).toBe('?');
+    expect(resourceType('arn:aws:ec2:eu-west-2:111111111111:plain')).toBe('ec2');
+    expect(resourceType('arn:aws:ec2:eu-west-2:111111111111:_odd/thing')).toBe('ec2');
+    expect(isStackArn('xarn:aws:cloudformation:eu-west-2:111111111111:stack/pr-1-api/1')).toBe(false);
+    expect(canonicalArn(`x ${LOG_GROUP}:*`)).toBe(`x ${LOG_GROUP}:*`);
+  });
+
+  it("keeps an untagged Lambda log group of any live stack's function", () => {
+    const live = new Set(['pr-1-data', 'pr-1-api']);
+    expect(judgeLeftover({ arn: LOG_GROUP, tags: {} }, SCOPE, live)).toBe('in-live-stack');
+    expect(lambdaLogGroupPrefix('pr-1')).toBe('/aws/lambda/pr-1-');
+  });
+
+  it("dates a resource by AWS's creation time to the second, else by a well-formed created-at tag", () => {
+    const created = (createdAt: Date | undefined, tag?: string) =>
+      createdAtOf({
+        arn: BUCKET,
+        tags: tag === undefined ? {} : { [TAG.createdAt]: tag },
+        ...(createdAt === undefined ? {} : { createdAt }),
+      });
+    expect(created(new Date('2025-01-02T03:04:05.678Z'), '2024-01-01T00:00:00Z')).toBe(
+      '2025-01-02T03:04:05Z',
+    );
+    expect(created(new Date('nope'), '2024-01-01T00:00:00Z')).toBe('2024-01-01T00:00:00Z');
+    expect(created(undefined, '2024-01-01T00:00:00.5+02:30')).toBe('2024-01-01T00:00:00.5+02:30');
+    expect(created(undefined, '2024-01-01T00:00:00-11:00')).toBe('2024-01-01T00:00:00-11:00');
+    for (const bad of ['soon', 'x2024-01-01T00:00:00Z', '2024-01-01T00:00:00Zx', '2024-01-01T00:00:00']) {
+      expect(created(undefined, bad)).toBeUndefined();
+    }
+    expect(created(undefined)).toBeUndefined();
+  });
+
+  it('records only what it knows, and describes leftovers in one line', () => {
+    const entry = leftoverEntry({ arn: `${LOG_GROUP}:*`, tags: {} }, 'reported');
+    expect(entry).toStrictEqual({ arn: LOG_GROUP, type: 'AWS::Logs::LogGroup', outcome: 'reported' });
+    const full = leftoverEntry({ arn: BUCKET, tags: tags(1, 'pr-1-data') }, 'delete-failed', 'denied');
+    expect(full).toStrictEqual({
+      arn: BUCKET,
+      type: 'AWS::S3::Bucket',
+      outcome: 'delete-failed',
+      createdAt: '2025-01-01T00:00:00Z',
+      stack: 'pr-1-data',
+      reason: 'denied',
+    });
+    expect(describeLeftovers([entry, full])).toBe(
+      `AWS::Logs::LogGroup ${LOG_GROUP} (reported); AWS::S3::Bucket ${BUCKET} (delete-failed)`,
+    );
   });
 });

@@ -189,3 +189,33 @@ describe('escapeText, more block syntax', () => {
     expect(escapeText('deadbeefcafe01')).toBe(['deadbe', 'efcafe', '01'].join(BREAK));
   });
 });
+
+describe('truncate and safeHref at their limits', () => {
+  it('cuts to nothing, or to the ellipsis alone, below two characters', () => {
+    expect(truncate('abc', 0)).toBe('');
+    expect(truncate('abc', -1)).toBe('');
+    expect(truncate('abc', 1)).toBe('…');
+    expect(truncate('abc', 2)).toBe('a…');
+    expect(truncate('abcde', 4)).toBe('abc…');
+  });
+
+  it('steps back over a high surrogate at either end of its range, and only over one', () => {
+    expect(truncate('ab\uD800\uDC00cd', 4)).toBe('ab…');
+    expect(truncate('ab\uDBFF\uDFFFcd', 4)).toBe('ab…');
+    expect(truncate('ab\uDC00cd', 4)).toBe('ab\uDC00…');
+    expect(truncate('ab\uE000cd', 4)).toBe('ab\uE000…');
+  });
+
+  it('links a URL of up to 2000 characters', () => {
+    const base = 'https://example.com/';
+    const at = (length: number) => `${base}${'a'.repeat(length - base.length)}`;
+    expect(safeHref(at(2000))).toBe(at(2000));
+    expect(safeHref(at(2001))).toBeUndefined();
+  });
+});
+
+describe('safeHref, Unicode spaces', () => {
+  it('links a URL wrapped in no-break spaces', () => {
+    expect(safeHref('\u00A0https://example.com/a\u00A0')).toBe('https://example.com/a');
+  });
+});
