@@ -1,11 +1,11 @@
-import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pullRequestNumber } from '../test/fixtures/events.js';
 import { type LatencyModel, latencyModel } from '../test/support/realism/latency-model.js';
 import { missingChangeSets } from '../test/support/realism/missing-change-set.js';
 import { previousParameterValues } from '../test/support/realism/previous-parameter-values.js';
 import { type StackOperations, stackOperationsInProgress } from '../test/support/realism/stack-operations.js';
+import { sampleAppCopy } from '../test/support/sample-app-copy.js';
 import { cdk, check, node24Path } from './cdk-cli.js';
 import { phases } from './p8-own-time.js';
 import { formatMs, formatRatio } from './stats.js';
@@ -13,7 +13,6 @@ import {
   type Benchmark,
   type BenchResult,
   groupSpan,
-  ROOT,
   runActionTimed,
   type Services,
   withServices,
@@ -22,21 +21,6 @@ import {
 /** Real milliseconds per modelled second: 1000 runs the model at real-AWS speed (scale 1). */
 const MS_PER_SECOND = Number(process.env.PRENV_BENCH_MS_PER_SECOND ?? 1000);
 const HANDLER = 'sample-app/src/lambda/get-invoice.ts';
-
-/** A repository of its own, the sample app copied, so that a push can change its code. */
-async function workspaceCopy(): Promise<string> {
-  const workspace = await mkdtemp(join(tmpdir(), 'prenv-bench-latency-'));
-  const skip = /\/(node_modules|cdk\.out|reports)(\/|$)/;
-  await cp(join(ROOT, 'sample-app'), join(workspace, 'sample-app'), {
-    recursive: true,
-    filter: (source) => !skip.test(source),
-  });
-  for (const file of ['package.json', 'package-lock.json', 'tsconfig.base.json']) {
-    await cp(join(ROOT, file), join(workspace, file));
-  }
-  await symlink(join(ROOT, 'node_modules'), join(workspace, 'node_modules'));
-  return workspace;
-}
 
 async function changeCode(workspace: string, marker: string): Promise<void> {
   const path = join(workspace, HANDLER);
@@ -94,7 +78,7 @@ const NUMBER = 61;
 const CLI_NAME = 'cli-61';
 
 async function measure(progress: (message: string) => void): Promise<Measured> {
-  const workspace = await workspaceCopy();
+  const workspace = await sampleAppCopy('prenv-bench-latency-');
   try {
     return await withServices(async (services) => {
       const { github, proxy } = services;

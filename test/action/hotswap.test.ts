@@ -1,5 +1,4 @@
-import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +7,8 @@ import { stateParameterName } from '../../src/domain/state.js';
 import { type AwsProxy, startAwsProxy } from '../support/aws-proxy.js';
 import { type GitHubServer, startGitHubServer } from '../support/github-server.js';
 import { MOTO_ENV, type Moto, startMoto } from '../support/moto.js';
-import { ROOT, runAction } from '../support/run-action.js';
+import { runAction } from '../support/run-action.js';
+import { sampleAppCopy } from '../support/sample-app-copy.js';
 
 let moto: Moto;
 let proxy: AwsProxy;
@@ -33,16 +33,7 @@ beforeAll(async () => {
   [moto, github] = await Promise.all([startMoto(), startGitHubServer()]);
   proxy = await startAwsProxy(moto.endpoint);
   github.addPull({ number: 7, state: 'open' });
-  workspace = await mkdtemp(join(tmpdir(), 'prenv-hotswap-'));
-  const skip = /\/(node_modules|cdk\.out|reports)(\/|$)/;
-  await cp(join(ROOT, 'sample-app'), join(workspace, 'sample-app'), {
-    recursive: true,
-    filter: (source) => !skip.test(source),
-  });
-  for (const file of ['package.json', 'package-lock.json', 'tsconfig.base.json']) {
-    await cp(join(ROOT, file), join(workspace, file));
-  }
-  await symlink(join(ROOT, 'node_modules'), join(workspace, 'node_modules'));
+  workspace = await sampleAppCopy('prenv-hotswap-');
 });
 afterAll(async () => {
   await Promise.all([proxy?.close(), github?.close()]);

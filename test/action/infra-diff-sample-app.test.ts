@@ -6,15 +6,15 @@
  * is made against what prenv applied, so the function's hotswapped code is not shown as changed.
  * Few runs on purpose: each deploy of the sample app takes tens of seconds here.
  */
-import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markerFor } from '../../src/domain/comment.js';
 import { type AwsProxy, startAwsProxy } from '../support/aws-proxy.js';
 import { type GitHubServer, startGitHubServer } from '../support/github-server.js';
 import { type Moto, startMoto } from '../support/moto.js';
-import { ROOT, runAction } from '../support/run-action.js';
+import { runAction } from '../support/run-action.js';
+import { sampleAppCopy } from '../support/sample-app-copy.js';
 
 let moto: Moto;
 let proxy: AwsProxy;
@@ -33,16 +33,7 @@ beforeAll(async () => {
   [moto, github] = await Promise.all([startMoto(), startGitHubServer()]);
   proxy = await startAwsProxy(moto.endpoint);
   github.addPull({ number: 7, state: 'open' });
-  workspace = await mkdtemp(join(tmpdir(), 'prenv-diff-sample-'));
-  const skip = /\/(node_modules|cdk\.out|reports)(\/|$)/;
-  await cp(join(ROOT, 'sample-app'), join(workspace, 'sample-app'), {
-    recursive: true,
-    filter: (source) => !skip.test(source),
-  });
-  for (const file of ['package.json', 'package-lock.json', 'tsconfig.base.json']) {
-    await cp(join(ROOT, file), join(workspace, file));
-  }
-  await symlink(join(ROOT, 'node_modules'), join(workspace, 'node_modules'));
+  workspace = await sampleAppCopy('prenv-diff-sample-');
 });
 afterAll(async () => {
   await Promise.all([proxy?.close(), github?.close()]);
