@@ -70,7 +70,8 @@ interface Measured {
   cliDestroy: number;
   cliDeleteInProgress: number;
   hotswapLine: string;
-  /** prenv's destroy cut at its log groups (bench/p8-own-time.ts's phases). */
+  /** prenv's push and destroy cut at their log groups (bench/p8-own-time.ts's phases). */
+  pushPhases: { name: string; ms: number }[];
   destroyPhases: { name: string; ms: number }[];
 }
 
@@ -141,6 +142,7 @@ async function measure(progress: (message: string) => void): Promise<Measured> {
         cliDestroy: cliDestroyed.durationMs,
         cliDeleteInProgress: inProgressMs(cliModel.operations, /^DELETE_/),
         hotswapLine,
+        pushPhases: phases(push.lines, push.durationMs),
         destroyPhases: phases(destroyed.lines, destroyed.durationMs),
       };
     });
@@ -194,6 +196,10 @@ export const hotswapPush: Benchmark = {
               formatMs(m.cliUpdateInProgress),
             ],
           ],
+        },
+        {
+          headers: ["prenv's push, phase (from the log lines' arrival)", 'wall time'],
+          rows: m.pushPhases.map((phase) => [phase.name, formatMs(phase.ms)]),
         },
       ],
       targets: [

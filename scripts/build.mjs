@@ -1,5 +1,5 @@
-// Bundles the action into dist/: ESM entry points for main and post, the CDK toolkit as its own
-// separately bundled file with a fixed name, and the data files toolkit-lib reads at run time beside it.
+// Bundles the action into dist/: ESM entry points for main and post, the CDK toolkit and the template
+// diff as their own separately bundled files with fixed names, and the data files they read at run time.
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -28,6 +28,11 @@ const banner = [
 // the file (Node resolves it the same from dist/ and from dist/chunks/).
 const TOOLKIT_FILE = 'chunks/toolkit-lib.js';
 const TOOLKIT_IMPORT = '#toolkit-lib';
+// cloudformation-diff, used by prenv's own diff and by toolkit-lib's deploy, is one shared CommonJS file
+// (`require` from toolkit-lib and `import` from prenv's code get the same instance): its resource-spec
+// database, about half a second to load, is then loaded once per run instead of once by each copy.
+const DIFF_FILE = 'chunks/cloudformation-diff.cjs';
+const DIFF_IMPORT = '#cloudformation-diff';
 const common = {
   bundle: true,
   format: 'esm',
@@ -39,19 +44,35 @@ const common = {
   minifySyntax: true,
   minifyWhitespace: true,
 };
-/** Resolves `@aws-cdk/toolkit-lib` to the separately bundled file instead of bundling it again. */
-const toolkitExternal = {
-  name: 'toolkit-lib-external',
+/** Resolves these packages to their separately bundled files instead of bundling them again. */
+const external = (packages) => ({
+  name: 'separately-bundled',
   setup(plugin) {
-    plugin.onResolve({ filter: /^@aws-cdk\/toolkit-lib$/ }, () => ({ path: TOOLKIT_IMPORT, external: true }));
+    for (const [name, path] of Object.entries(packages)) {
+      const filter = new RegExp(`^${name.replace(/[/-]/g, '\\$&')}$`);
+      plugin.onResolve({ filter }, () => ({ path, external: true }));
+    }
   },
-};
+});
+const diffExternal = external({ '@aws-cdk/cloudformation-diff': DIFF_IMPORT });
+const toolkitExternal = external({
+  '@aws-cdk/toolkit-lib': TOOLKIT_IMPORT,
+  '@aws-cdk/cloudformation-diff': DIFF_IMPORT,
+});
 
 await rm(outdir, { recursive: true, force: true });
 await build({
   ...common,
+  banner: {},
+  format: 'cjs',
+  entryPoints: [require.resolve('@aws-cdk/cloudformation-diff')],
+  outfile: join(outdir, DIFF_FILE),
+});
+await build({
+  ...common,
   entryPoints: [require.resolve('@aws-cdk/toolkit-lib')],
   outfile: join(outdir, TOOLKIT_FILE),
+  plugins: [diffExternal],
 });
 await build({
   ...common,
@@ -89,7 +110,7 @@ await writeFile(
       version: toolkitVersion,
       private: true,
       type: 'module',
-      imports: { [TOOLKIT_IMPORT]: `./${TOOLKIT_FILE}` },
+      imports: { [TOOLKIT_IMPORT]: `./${TOOLKIT_FILE}`, [DIFF_IMPORT]: `./${DIFF_FILE}` },
     },
     null,
     2,

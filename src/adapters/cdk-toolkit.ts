@@ -59,9 +59,10 @@ export class CdkToolkit implements Omit<CdkPort, 'diff'>, ToolkitSynth {
   }
 
   /**
-   * A CdkPort that loads toolkit-lib only when it is needed: the synth runs the app itself (see
-   * cdk-synth.ts), so a push that changes no stack never loads it (about 0.7 s of synchronous work),
-   * and the diff is cloudformation-diff's on templates prenv already read (see template-diff.ts).
+   * A CdkPort that loads toolkit-lib off the deploy's path: the synth runs the app itself (see
+   * cdk-synth.ts), and while the app runs in its own process, prenv's otherwise idle thread loads
+   * toolkit-lib and the diff's resource database (about 1.5 s of synchronous work), unless the app
+   * has already ended; the diff is cloudformation-diff's on templates prenv read (template-diff.ts).
    */
   static lazy(
     session: AwsSession,
@@ -77,7 +78,23 @@ export class CdkToolkit implements Omit<CdkPort, 'diff'>, ToolkitSynth {
       return toolkit;
     };
     return {
-      synth: (request) => synthesizeApp(request, { session, log, appEnv, toolkit: load }),
+      synth: async (request) => {
+        let running = true;
+        const warmUp = async () => {
+          if (running) await load();
+          if (running) (await import('./template-diff.js')).warmUp();
+        };
+        const onStarted = () => {
+          request.onStarted?.();
+          // A failed load is not lost: the deploy that needs toolkit-lib awaits the same promise.
+          warmUp().catch(() => undefined);
+        };
+        try {
+          return await synthesizeApp({ ...request, onStarted }, { session, log, appEnv, toolkit: load });
+        } finally {
+          running = false;
+        }
+      },
       bootstrap: async (account, region) => (await load()).bootstrap(account, region),
       deploy: async (assembly, stacks, options) => (await load()).deploy(assembly, stacks, options),
       // The diff needs no toolkit-lib: cloudformation-diff, on the templates prenv already read.

@@ -6,18 +6,16 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  type FormatStream,
-  formatDifferences,
-  fullDiff,
-  mangleLikeCloudFormation,
-  type TemplateDiff,
-} from '@aws-cdk/cloudformation-diff';
+import cloudformationDiff, { type FormatStream, type TemplateDiff } from '@aws-cdk/cloudformation-diff';
 import type { InfraChanges } from '../domain/infra-diff.js';
 import { DiffError, messageOf } from '../errors.js';
 import type { AwsSession } from '../ports.js';
 import { type DirectoryAssembly, readManifest } from './cdk-assembly.js';
 import { stackChanges } from './cdk-diff.js';
+
+// CommonJS, bundled as a file of its own that toolkit-lib shares (scripts/build.mjs): its export names are
+// not visible to `import { … }` there, so they are read from the module object.
+const { formatDifferences, fullDiff, mangleLikeCloudFormation } = cloudformationDiff;
 
 type Template = Record<string, unknown>;
 type Metadata = Record<string, readonly { type?: string; data?: unknown }[]>;
@@ -32,6 +30,17 @@ export interface StackTemplates {
   readonly newTemplate: Template;
   /** Logical id → construct path from the assembly's metadata (resources without aws:cdk:path). */
   readonly logicalIds?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Loads the resource-spec database the diff reads (about half a second of synchronous work, once per
+ * process; toolkit-lib's deploy shares it): done while the CDK app runs, it is off the deploy's path.
+ */
+export function warmUp(): void {
+  const queue = (name: string) => ({
+    Resources: { Queue: { Type: 'AWS::SQS::Queue', Properties: { QueueName: name } } },
+  });
+  fullDiff(queue('a'), queue('b'));
 }
 
 /**

@@ -172,7 +172,7 @@ describe('synthesizeApp runs the app itself', () => {
 });
 
 describe('CdkToolkit.lazy', () => {
-  it('synthesizes without loading toolkit-lib; an app that needs lookups loads it once', async () => {
+  it('loads toolkit-lib while the app runs, once: an app that needs lookups reuses it', async () => {
     const { CdkToolkit } = await import('../../src/adapters/cdk-toolkit.js');
     const toolkit = new FakeToolkit();
     const create = (async () => {
@@ -180,9 +180,15 @@ describe('CdkToolkit.lazy', () => {
       return toolkit;
     }) as unknown as typeof CdkToolkit.create;
     const cdk = CdkToolkit.lazy(session, new FakeLog(), {}, {}, create);
-    const assembly = await cdk.synth({ appDir: APP_DIR, context: { 'prenv:name': 'pr-42' } });
+    let started = 0;
+    const assembly = await cdk.synth({
+      appDir: APP_DIR,
+      context: { 'prenv:name': 'pr-42' },
+      onStarted: () => started++,
+    });
     await assembly.dispose();
-    expect(toolkit.loads).toBe(0);
+    expect(started).toBe(1); // the caller's hook still runs
+    expect(toolkit.loads).toBe(1); // loaded while the app ran, before any deploy asked for it
     await cdk.synth({ appDir: APP_DIR, context: { 'prenv:name': 'pr-42', 'probe:missing': 'yes' } });
     expect(toolkit.loads).toBe(1);
     expect(toolkit.lookups).toHaveLength(1);

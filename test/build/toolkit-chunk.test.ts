@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { appendFile, cp, mkdtemp, readdir, readFile, rm, stat, symlink } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPOSITORY_ROOT } from '../../scripts/readme-tables.js';
+import { NODE24 } from '../support/run-action.js';
 
 // Builds prenv from a temporary copy whose own code (and import graph) has changed, as any PR to
 // prenv does, and compares the result with the committed dist/.
@@ -58,7 +59,10 @@ describe('the toolkit-lib bundle', () => {
     const manifest = JSON.parse(await readFile(join(COMMITTED, 'package.json'), 'utf8'));
     expect(manifest).toMatchObject({
       type: 'module',
-      imports: { '#toolkit-lib': './chunks/toolkit-lib.js' },
+      imports: {
+        '#toolkit-lib': './chunks/toolkit-lib.js',
+        '#cloudformation-diff': './chunks/cloudformation-diff.cjs',
+      },
     });
     const names = await readdir(join(COMMITTED, 'chunks'));
     const importers: string[] = [];
@@ -68,5 +72,31 @@ describe('the toolkit-lib bundle', () => {
       expect(text, name).not.toContain('import("@aws-cdk/toolkit-lib")');
     }
     expect(importers.length).toBeGreaterThan(0);
+  });
+});
+
+describe('cloudformation-diff', () => {
+  it('is bundled once, and toolkit-lib and prenv’s diff share it: its resource database loads once', async () => {
+    const files = (await readdir(join(COMMITTED, 'chunks'))).filter((name) => /\.c?js$/.test(name));
+    const copies: string[] = [];
+    for (const name of files) {
+      const text = await readFile(join(COMMITTED, 'chunks', name), 'utf8');
+      if (text.includes('function loadAwsServiceSpecSync(')) copies.push(name);
+    }
+    expect(copies).toEqual(['cloudformation-diff.cjs']);
+    // The same instance through toolkit-lib's require and prenv's import (Node 24, as the runner).
+    const probe = join(built, 'chunks', 'probe.mjs');
+    await writeFile(
+      probe,
+      [
+        "import { createRequire } from 'node:module';",
+        "const { default: imported } = await import('#cloudformation-diff');",
+        "await import('#toolkit-lib');",
+        "const required = createRequire(import.meta.url)('#cloudformation-diff');",
+        "process.stdout.write(String(required === imported && typeof imported.fullDiff === 'function'));",
+      ].join('\n'),
+    );
+    const { stdout } = await run(NODE24, [probe]);
+    expect(stdout).toBe('true');
   });
 });
