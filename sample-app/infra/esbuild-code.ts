@@ -1,16 +1,21 @@
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import { Code } from 'aws-cdk-lib/aws-lambda';
-import { buildSync } from 'esbuild';
+import { EsbuildBatch } from './esbuild-batch.js';
 
 /**
  * A handler's code, bundled by esbuild's API inside the CDK app: the bundle NodejsFunction's local
- * bundling makes (one CommonJS file for Node 24 with everything it imports, minified, with a source
- * map and no sources in it), without the `npx --no-install esbuild` child process NodejsFunction
- * starts for every function (about 0.7 s each here, more on a busy runner). As with NodejsFunction,
- * the asset's hash is the bundle's, so only a function whose bundle changed is deployed again.
+ * bundling makes (see BUNDLE_OPTIONS), without the `npx --no-install esbuild` child process
+ * NodejsFunction starts for every function (about 0.7 s each here, more on a busy runner). Given the
+ * app's batch (esbuildBatch), all its handlers are bundled by one esbuild build when the first is; an
+ * entry outside the batch is built on its own. As with NodejsFunction, the asset's hash is the bundle's,
+ * so only a function whose bundle changed is deployed again.
  */
-export function esbuildCode(entry: string, projectRoot: string): Code {
+export function esbuildCode(
+  entry: string,
+  projectRoot: string,
+  batch = new EsbuildBatch(projectRoot, []),
+): Code {
   return Code.fromAsset(projectRoot, {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
@@ -21,19 +26,7 @@ export function esbuildCode(entry: string, projectRoot: string): Code {
       command: ['esbuild', '--bundle', relative(projectRoot, entry)],
       local: {
         tryBundle(outputDir) {
-          buildSync({
-            entryPoints: [entry],
-            absWorkingDir: projectRoot,
-            bundle: true,
-            platform: 'node',
-            target: 'node24',
-            format: 'cjs',
-            outfile: join(outputDir, 'index.js'),
-            minify: true,
-            sourcemap: true,
-            sourcesContent: false,
-            logLevel: 'warning',
-          });
+          batch.writeBundle(entry, outputDir);
           return true;
         },
       },

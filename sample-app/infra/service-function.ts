@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
@@ -6,6 +7,7 @@ import { Alias, Architecture, type IFunction, type IVersion, Runtime, Tracing } 
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { esbuildBatch } from './esbuild-batch.js';
 import { esbuildCode } from './esbuild-code.js';
 import { findLockFile } from './find-lock-file.js';
 
@@ -40,14 +42,15 @@ export class ServiceFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
-    const entry = fileURLToPath(new URL(`../src/lambda/${props.entry}.ts`, import.meta.url));
+    const entry = handlerPath(`${props.entry}.ts`);
     const lockFile = findLockFile(entry);
+    const projectRoot = lockFile.replace(/[/\\][^/\\]+$/, '');
     const logGroup = new LogGroup(this, 'Logs', {
       retention: RetentionDays.ONE_WEEK,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.function = new NodejsFunction(this, 'Function', {
-      code: esbuildCode(entry, lockFile.replace(/[/\\][^/\\]+$/, '')),
+      code: esbuildCode(entry, projectRoot, esbuildBatch(this, projectRoot, handlers())),
       handler: 'index.handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -92,4 +95,16 @@ export class ServiceFunction extends Construct {
     });
     return alias as IFunction;
   }
+}
+
+/** The absolute path of a file under src/lambda/. */
+function handlerPath(file: string): string {
+  return fileURLToPath(new URL(`../src/lambda/${file}`, import.meta.url));
+}
+
+/** Every handler under src/lambda/: the app's functions, bundled together by one esbuild build. */
+function handlers(): string[] {
+  return readdirSync(handlerPath(''))
+    .filter((file) => file.endsWith('.ts'))
+    .map(handlerPath);
 }
