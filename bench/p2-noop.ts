@@ -218,9 +218,9 @@ async function measureArms(
     ],
     notes: [
       `Fixture ${join(ROOT, APP).replace(`${ROOT}/`, '')}, deployed once before the runs; each run is a \`synchronize\` with the same head (same fingerprint). Calls go through the recording proxy with no added latency.`,
-      '"app synth" is the CDK app\'s own process time, spawn → exit, as prenv logs it (`The CDK app synthesized in X ms`): prenv runs the app itself; while the app runs, prenv's own thread loads toolkit-lib and the diff's resource database (about 1.5 s of work beside the app's process, so that a push that changes a stack does not wait for it afterwards; a no-op push pays it in CPU, not in wall time unless the app ends first). The `Synthesize` group adds reading cdk.json and the context files and the manifest, and fingerprinting the templates.',
+      "\"app synth\" is the CDK app's own process time, spawn → exit, as prenv logs it (`The CDK app synthesized in X ms`): prenv runs the app itself; while the app runs, prenv's own thread loads toolkit-lib and the diff's resource database (about 1.5 s of work beside the app's process, so that a push that changes a stack does not wait for it afterwards; a no-op push pays it in CPU, not in wall time unless the app ends first). The `Synthesize` group adds reading cdk.json and the context files and the manifest, and fingerprinting the templates.",
       `The GitHub stand-in answers at once in the first rows; the third arm adds ${GITHUB_LATENCY_MS} ms to every GitHub call (its sticky comment and deployment made by an unmeasured run first), which is closer to what api.github.com costs from a runner.`,
     ],
-    raw: withGitHub, without, slowGitHub ,
+    raw: { withGitHub, without, slowGitHub },
   };
 }

@@ -302,4 +302,6 @@ export interface ResourcesPort {
    * only without deletion protection. Throws LeftoverRefusedError for what it must not delete.
    */
   delete(arn: string): Promise<void>;
+  /** Loads what the other calls need (SDK clients) without calling AWS, so they start at once later. */
+  prepare?(): Promise<void>;
 }

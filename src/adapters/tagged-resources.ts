@@ -67,6 +67,9 @@ export class TaggedResources implements ResourcesPort {
     return found;
   }
 
+  /** Nothing left to load: the SDK clients came with this module (the lazy port loads it on this call). */
+  async prepare(): Promise<void> {}
+
   async delete(arn: string): Promise<void> {
     const type = resourceType(arn);
     const [, , , , account = '', resource = ''] = arn.split(':');

@@ -86,10 +86,12 @@ export async function destroy(
     pullRequest: request.pullRequest,
     stacks: owned.map((stack) => stack.name),
   });
-  const state = await ports.state.read(request.environment).catch(() => undefined);
-  const deletion = await log.group('Delete stacks', () =>
-    deleteStacks(ports.stacks, owned, log, ports.buckets),
-  );
+  const deleting = log.group('Delete stacks', () => deleteStacks(ports.stacks, owned, log, ports.buckets));
+  // While CloudFormation deletes: the state read, and loading what the audit calls (off its path).
+  const stateRead = ports.state.read(request.environment).catch(() => undefined);
+  void ports.resources?.prepare?.().catch(() => undefined);
+  const deletion = await deleting;
+  const state = await stateRead;
   saveRunState(ports.step, { phase: 'done' });
   const { resources } = ports;
   // Stack tags propagate to resources: whatever still carries this environment's tags was left behind.

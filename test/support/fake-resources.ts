@@ -6,6 +6,8 @@ export class FakeResources implements ResourcesPort {
   readonly queries: Readonly<Record<string, string | undefined>>[] = [];
   readonly prefixes: string[] = [];
   readonly deleted: string[] = [];
+  /** How often prepare was called. */
+  prepared = 0;
 
   constructor(
     private readonly found: readonly FoundResource[] | Error,
@@ -21,6 +23,9 @@ export class FakeResources implements ResourcesPort {
   async logGroups(prefix: string): Promise<FoundResource[]> {
     this.prefixes.push(prefix);
     return this.groups.filter((group) => group.arn.includes(`log-group:${prefix}`));
+  }
+  async prepare(): Promise<void> {
+    this.prepared++;
   }
   async delete(arn: string): Promise<void> {
     const failure = this.failures.get(arn);

@@ -5,6 +5,7 @@ import { type DestroyRequest, destroy } from '../../src/workflows/destroy.js';
 import { Reporter } from '../../src/workflows/reporter.js';
 import { loadRunState } from '../../src/workflows/run-state.js';
 import { FakeClock, FakeGitHub, FakeLog, FakeStep, Journal } from '../support/fake-ports.js';
+import { FakeResources } from '../support/fake-resources.js';
 import {
   FakeBuckets,
   type FakeStackSpec,
@@ -368,6 +369,41 @@ describe('destroy', () => {
     expect(outcome.report.failure?.reason).toContain('TerminationProtection');
     expect(world.stacks.names()).toEqual(['pr-42-api']);
     expect(loadRunState(world.step)).toEqual({ phase: 'done' });
+  });
+});
+
+describe('destroy while CloudFormation deletes', () => {
+  it('sends the deletes first, then reads the state and loads the audit’s clients during the delete', async () => {
+    const world = setup([DATA, API]);
+    const resources = new FakeResources([]);
+    let preparedWhenFirstSettled: number | undefined;
+    const settle = world.stacks.settle.bind(world.stacks);
+    world.stacks.settle = async (id, timeoutMs) => {
+      preparedWhenFirstSettled ??= resources.prepared;
+      return settle(id, timeoutMs);
+    };
+    const outcome = await destroy(
+      { repository: REPO, pullRequest: PR, environment: ENV },
+      {
+        log: world.log,
+        clock: world.clock,
+        step: world.step,
+        stacks: world.stacks,
+        state: world.state,
+        reporter: new Reporter({ github: world.github, step: world.step, log: world.log, comment: true }),
+        resources,
+      },
+    );
+
+    expect(outcome.report.state).toBe('destroyed');
+    const firstDelete = world.journal.indexOf(
+      (entry) => entry.port === 'stacks' && entry.method === 'delete',
+    );
+    const stateRead = world.journal.indexOf((entry) => entry.port === 'state' && entry.method === 'read');
+    expect(firstDelete).toBeGreaterThanOrEqual(0);
+    expect(stateRead).toBeGreaterThan(firstDelete);
+    expect(preparedWhenFirstSettled).toBe(1);
+    expect(resources.queries).toHaveLength(1); // the audit ran after, as before
   });
 });
 
