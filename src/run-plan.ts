@@ -95,8 +95,8 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
 
   switch (plan.kind) {
     case 'deploy': {
-      // The CDK toolkit is large: prenv runs the app itself, and toolkit-lib loads only when a stack
-      // changed (or the app needs context lookups), never on a push that changes nothing.
+      // The CDK toolkit is large: prenv runs the app itself, and loads toolkit-lib while the app runs
+      // (in its own process), so that a deploy does not wait for it after synth.
       const cdk = CdkToolkit.lazy(session, log, appEnvironment(env), {
         hideOutputs: inputs.hideOutputs,
         pollIntervalMs: inputs.pollIntervalMs ?? DEPLOY_POLL_MS,
