@@ -13,7 +13,7 @@ import {
 import { FakeLog, FakeStep } from '../support/fake-ports.js';
 
 const report: EnvironmentReport = {
-  state: 'deployed',
+  state: 'ready',
   environment: 'pr-42',
   repository: 'acme/invoices',
   pullRequest: 42,
