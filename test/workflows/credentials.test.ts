@@ -211,12 +211,13 @@ describe('openSession: renewing the session', () => {
     const world = setup({ credentials });
     const session = await openSession(inputs({ roleToAssume: ROLE }), CONTEXT, world.ports);
 
+    const current = session.current as NonNullable<AwsSession['current']>;
     await world.clock.sleep(25 * 60_000);
-    expect((await session.current()).accessKeyId).toBe('ASIARENEWED');
+    expect((await current()).accessKeyId).toBe('ASIARENEWED');
     expect(credentials.requests[1]).toEqual({ ...credentials.requests[0], webIdentityToken: 'oidc-jwt' });
     expect(credentials.requests[1]).toHaveProperty('webIdentityToken', 'oidc-jwt');
 
-    expect((await session.current({ validForMs: 60 * 60_000 })).accessKeyId).toBe('ASIARENEWED');
+    expect((await current({ validForMs: 60 * 60_000 })).accessKeyId).toBe('ASIARENEWED');
     expect(world.log.messages('warning')).toEqual([
       'Could not renew the AWS credentials (The renewed credentials are for account 999988887777, ' +
         'not 111122223333); using them until they expire',
