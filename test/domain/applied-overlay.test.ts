@@ -81,3 +81,51 @@ describe('the overlay in the state document', () => {
     expect(parseOverlay(['not', 'one'])).toBeUndefined();
   });
 });
+
+describe('the overlay, at its edges', () => {
+  it('never carries Type: a hotswap does not change a resource’s type', () => {
+    const applied = { ...fn('two'), Type: 'AWS::Lambda::Url' };
+    expect(resourceOverlay(fn('one'), applied)).toEqual({
+      Properties: { Code: code('two') },
+      Metadata: fn('two').Metadata,
+    });
+    const { Metadata: _, ...noMetadata } = fn('one');
+    expect(resourceOverlay(noMetadata, { ...noMetadata, Type: 'AWS::Lambda::Url' })).toBeUndefined();
+  });
+
+  it('adds no empty Properties to a resource the overlay only gives top-level keys', () => {
+    const metadata = { Metadata: { 'aws:asset:path': 'asset.two' } };
+    expect(mergeOverlays(undefined, { A: metadata })).toStrictEqual({ A: metadata });
+    expect(mergeOverlays({ A: metadata }, {})).toStrictEqual({ A: metadata });
+    const live = JSON.stringify({ Resources: { Role: { Type: 'AWS::IAM::Role' } } });
+    expect(JSON.parse(patchTemplate(live, { Role: metadata }) ?? '')).toStrictEqual({
+      Resources: { Role: { Type: 'AWS::IAM::Role', ...metadata } },
+    });
+  });
+
+  it('keeps a resource that brings the overlay to exactly the limit', () => {
+    const next = { A: { Properties: { Code: code('a') } }, B: { Properties: { Code: code('b') } } };
+    const size = JSON.stringify(next).length;
+    expect(mergeOverlays(undefined, next, size)).toStrictEqual(next);
+    expect(Object.keys(mergeOverlays(undefined, next, size - 1))).toEqual(['A']);
+  });
+
+  it('reads back only resources that are objects with object Properties, or none', () => {
+    const metadataOnly = { Metadata: { 'aws:asset:path': 'asset.two' } };
+    const good = { Properties: { Code: code('two') } };
+    expect(
+      parseOverlay({
+        A: good,
+        B: metadataOnly,
+        C: 5,
+        D: null,
+        E: [good],
+        F: { Properties: 5 },
+        G: { Properties: [] },
+      }),
+    ).toStrictEqual({ A: good, B: metadataOnly });
+    for (const value of [{}, { C: 5 }, null, 'Fn', 7, [good]]) {
+      expect(parseOverlay(value), JSON.stringify(value)).toBeUndefined();
+    }
+  });
+});

@@ -29,4 +29,13 @@ describe('appContext', () => {
     expect(merged).toEqual({ list: [3], kept: 'x' });
     expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
   });
+
+  it('skips constructor and prototype keys too, and keeps null as a value', () => {
+    const merged = deepMerge(
+      JSON.parse('{"constructor": {"prototype": {"polluted": true}}, "prototype": {"a": 1}}'),
+      { gone: null, nested: { value: null } },
+    );
+    expect(merged).toStrictEqual({ gone: null, nested: { value: null } });
+    expect(Object.keys(merged)).toEqual(['gone', 'nested']);
+  });
 });

@@ -80,3 +80,18 @@ describe('concealOutputs and valuesToMask', () => {
     expect(valuesToMask(outputs, ['DbHost'])).toEqual(['hunter2-but-longer', 'db.internal.example']);
   });
 });
+
+describe('hide-outputs and masking, at their edges', () => {
+  it('takes regular-expression characters in a pattern literally', () => {
+    expect(isHiddenOutput('DbHost', ['Db.Host'])).toBe(false);
+    expect(isHiddenOutput('DbHost', ['(Db)Host'])).toBe(false);
+    expect(isHiddenOutput('DbbHost', ['Db+Host'])).toBe(false);
+    expect(isHiddenOutput('Db(Host)', ['Db(Host)'])).toBe(true);
+  });
+
+  it('masks a hidden value of exactly 8 characters', () => {
+    const outputs = [{ stack: 'pr-42-api', key: 'PinToken', value: '12345678' }];
+    expect(valuesToMask(outputs, [])).toEqual(['12345678']);
+    expect(valuesToMask([{ ...outputs[0], value: '1234567' } as never], [])).toEqual([]);
+  });
+});

@@ -21,6 +21,29 @@ describe('describeHotswap', () => {
     [[{ type: 'AWS::ECS::TaskDefinition', properties: [] }], '1 ECS task definition'],
     [[{ type: 'AWS::Some::Thing', properties: ['Spec'] }], "1 AWS::Some::Thing's Spec"],
     [[], ''],
+    [
+      [
+        { type: 'AWS::ECS::TaskDefinition', properties: [] },
+        { type: 'AWS::ECS::TaskDefinition', properties: [] },
+      ],
+      '2 ECS task definitions',
+    ],
+    [
+      [
+        { type: 'AWS::Some::Thing', properties: ['Spec'] },
+        { type: 'AWS::Some::Thing', properties: ['Spec'] },
+      ],
+      "2 AWS::Some::Thing's Spec",
+    ],
+    [
+      [
+        code,
+        { type: 'AWS::StepFunctions::StateMachine', properties: ['DefinitionString'] },
+        { type: 'AWS::CodeBuild::Project', properties: [] },
+        { type: 'AWS::AppSync::Resolver', properties: ['Code'] },
+      ],
+      "1 Lambda function's code, 1 Step Functions state machine's definition, 1 CodeBuild project and 1 AppSync resolver's code",
+    ],
   ])('%j → %s', (resources, text) => {
     expect(describeHotswap(resources)).toBe(text);
   });

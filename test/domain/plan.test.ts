@@ -334,3 +334,95 @@ describe('require-label', () => {
     });
   });
 });
+
+describe('what each refusal and skip says (shown to the user as the run’s error or notice)', () => {
+  it('names the mismatch and both ways out when pull-request contradicts the event in mode auto', () => {
+    expect(planError(() => planRun('auto', event('pull-request-opened'), 7)).message).toBe(
+      'pull-request is 7 but this pull_request event is for pull request #42. In mode auto a ' +
+        'pull_request event decides the pull request: remove the pull-request input, or set mode to ' +
+        'deploy or destroy explicitly.',
+    );
+  });
+
+  it('lists the events mode auto handles', () => {
+    const push = readEvent('push', REPO, GITHUB_SHA, {});
+    expect(planError(() => planRun('auto', push)).message).toBe(
+      'mode auto does not handle the push event: it deploys on pull_request opened, synchronize and ' +
+        'reopened, destroys on pull_request closed, and cleans up on workflow_dispatch and schedule. ' +
+        'Run prenv on those events, or set mode to deploy, destroy or cleanup explicitly.',
+    );
+  });
+
+  it('says mode report needs a PR number, and to drop a pull-request input that contradicts the event', () => {
+    expect(planError(() => planRun('report', event('workflow-dispatch'))).message).toBe(
+      'mode report needs a pull request number, and the workflow_dispatch event carries none: ' +
+        'set the pull-request input.',
+    );
+    expect(planError(() => planRun('report', event('pull-request-opened'), 7)).message).toBe(
+      'pull-request is 7 but this pull_request event is for pull request #42: ' +
+        "mode report posts for the event's pull request. Remove the pull-request input.",
+    );
+    expect(planRun('report', event('pull-request-opened'), 42)).toMatchObject({
+      kind: 'report',
+      pullRequest: 42,
+    });
+  });
+
+  it('names a missing action or label in the skip reason', () => {
+    const { action: _, ...noAction } = loadEvent('pull-request-synchronize');
+    expect(planRun('auto', readEvent('pull_request', REPO, GITHUB_SHA, noAction))).toEqual({
+      kind: 'skip',
+      reason:
+        'pull_request (no action) needs no environment change; prenv acts on opened, synchronize, reopened and closed.',
+    });
+    const { label: __, ...noLabel } = loadEvent('pull-request-labeled');
+    expect(
+      planRun('auto', readEvent('pull_request', REPO, GITHUB_SHA, noLabel), undefined, 'preview'),
+    ).toEqual({
+      kind: 'skip',
+      reason:
+        'pull_request labeled of the label "(none)" needs no environment change; prenv acts on the require-label "preview" only.',
+    });
+  });
+});
+
+describe('withApproval changes only a skipped labeled event of approve-label on a same-repository PR', () => {
+  const withLabel = (
+    action: string,
+    label: string | undefined,
+    fixture: EventFixture = 'pull-request-synchronize',
+  ) =>
+    readEvent('pull_request', REPO, GITHUB_SHA, {
+      ...loadEvent(fixture),
+      action,
+      ...(label === undefined ? {} : { label: { name: label } }),
+    });
+  const skip = { kind: 'skip', reason: 'nothing' } as const;
+
+  it('keeps a skip when approve-label is removed, not added', () => {
+    const removed = withLabel('unlabeled', 'infra-approved');
+    expect(withApproval(planRun('auto', removed), 'auto', removed, 'infra-approved')).toEqual(
+      planRun('auto', removed),
+    );
+  });
+
+  it('keeps a fork PR’s skip even when approve-label is added', () => {
+    const fork = withLabel('labeled', 'infra-approved', 'pull-request-opened-fork');
+    expect(withApproval(planRun('auto', fork), 'auto', fork, 'infra-approved').kind).toBe('skip');
+    expect(withApproval(skip, 'auto', fork, 'infra-approved')).toBe(skip);
+  });
+
+  it('keeps a skip without approve-label, whatever the event’s label', () => {
+    const unnamed = withLabel('labeled', undefined);
+    expect(withApproval(skip, 'auto', unnamed, undefined)).toBe(skip);
+  });
+
+  it('keeps a plan that is no skip, and any plan of an explicit mode', () => {
+    const added = withLabel('labeled', 'infra-approved');
+    const destroy = { kind: 'destroy', pullRequest: 7 } as const;
+    expect(withApproval(destroy, 'auto', added, 'infra-approved')).toBe(destroy);
+    for (const mode of ['deploy', 'destroy', 'cleanup'] as const) {
+      expect(withApproval(skip, mode, added, 'infra-approved'), mode).toBe(skip);
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { StackChanges } from '../../src/domain/infra-diff.js';
 import type { EnvironmentReport } from '../../src/domain/report.js';
 import {
   encodeReportFile,
@@ -129,5 +130,160 @@ describe('the report file, version 1', () => {
     expect(parsed.ok && parsed.file.report.url).toBeUndefined();
     expect(parsed.ok && parsed.file.report.tests?.failures.length).toBeGreaterThan(0);
     expect(parsed.ok && parsed.file.report.notes?.at(-1)).toContain('too large');
+  });
+});
+
+/** A report with every optional field set, each within the limits. */
+const FULL: EnvironmentReport = {
+  ...REPORT,
+  runUrl: 'https://github.com/octo-org/invoices/actions/runs/1',
+  repositoryUrl: 'https://github.com/octo-org/invoices',
+  urlOutput: 'ApiUrl',
+  tests: { ...(REPORT.tests as NonNullable<EnvironmentReport['tests']>), timedOut: true, problem: 'late' },
+  changes: {
+    stacks: [
+      {
+        stack: 'pr-42-api',
+        firstDeploy: false,
+        resources: [{ logicalId: 'Fn', type: 'AWS::Lambda::Function', kind: 'modified' }],
+        statements: [
+          {
+            change: 'added',
+            effect: 'Allow',
+            actions: ['s3:GetObject'],
+            resources: ['*'],
+            principals: [],
+            negated: true,
+          },
+        ],
+        managedPolicies: [{ change: 'removed', identity: 'Role', policy: 'ReadOnlyAccess' }],
+        securityGroupRules: [
+          { change: 'added', direction: 'ingress', group: 'Sg', protocol: 'TCP 443', peer: '0.0.0.0/0' },
+        ],
+        text: 'diff',
+      },
+    ],
+  },
+  blocked: { failOn: 'security', reason: '1 security-relevant change', approveLabel: 'prenv-approve' },
+  leftovers: [
+    {
+      arn: 'arn:aws:s3:::pr-42-uploads',
+      type: 'AWS::S3::Bucket',
+      outcome: 'delete-failed',
+      createdAt: '2026-01-01T00:00:00Z',
+      stack: 'pr-42-data',
+      reason: 'BucketNotEmpty',
+    },
+  ],
+  resourceCount: 7,
+};
+
+const long = (n: number, char = 'x') => char.repeat(n);
+const cutTo = (n: number) => `${long(n - 1)}…`;
+
+describe('the report file, at and over its limits', () => {
+  it('keeps a report with every optional field unchanged through write, encode and read', () => {
+    const file = reportFile('destroy', FULL, { failure: 'tests failed', skipped: 'closed first' });
+    expect(parseReportFile(encodeReportFile(file), EXPECTED)).toStrictEqual({
+      ok: true,
+      file: {
+        version: 1,
+        operation: 'destroy',
+        report: FULL,
+        failure: 'tests failed',
+        skipped: 'closed first',
+      },
+    });
+  });
+
+  it('says why text that is no JSON is refused', () => {
+    expect(parseReportFile('{not json', EXPECTED)).toStrictEqual({
+      ok: false,
+      reason: 'it is not valid JSON',
+    });
+  });
+
+  it('cuts each list over its limit to the limit, and each long text to the text limit', () => {
+    const L = REPORT_LIMITS;
+    const stack = { name: 'pr-42-x', outcome: 'deployed' as const };
+    const over: EnvironmentReport = {
+      ...FULL,
+      outputs: Array(L.outputs + 1).fill({ stack: 'pr-42-api', key: 'K', value: 'v' }),
+      stacks: [
+        {
+          ...stack,
+          outcome: 'force-deleted',
+          retained: Array(L.stacks + 1).fill({ logicalId: 'B', type: 'AWS::S3::Bucket' }),
+          hotswapped: long(L.text + 1),
+        },
+        ...Array(L.stacks).fill(stack),
+      ],
+      leftRunning: Array(L.stacks + 1).fill('pr-42-api'),
+      notes: Array(L.notes + 1).fill('n'),
+      leftovers: Array(L.stacks + 1).fill({ ...FULL.leftovers?.[0], reason: long(L.text + 1) }),
+      blocked: { failOn: 'replacement', reason: long(L.text + 1) },
+      changes: { stacks: [{ ...(FULL.changes?.stacks[0] as StackChanges), stack: long(600) }] },
+      tests: {
+        ...(FULL.tests as NonNullable<EnvironmentReport['tests']>),
+        failures: Array(L.failures + 1).fill({ name: 'n', message: 'm' }),
+      },
+    };
+    const { report } = reportFile('deploy', over, { skipped: long(L.text + 1) });
+    expect(reportFile('deploy', over, { skipped: long(L.text + 1) }).skipped).toBe(cutTo(L.text));
+    expect(report.outputs).toHaveLength(L.outputs);
+    expect(report.stacks).toHaveLength(L.stacks);
+    expect(report.stacks?.[0]?.retained).toHaveLength(L.stacks);
+    expect(report.stacks?.[0]?.hotswapped).toBe(cutTo(L.text));
+    expect(report.leftRunning).toHaveLength(L.stacks);
+    expect(report.notes).toHaveLength(L.notes);
+    expect(report.leftovers).toHaveLength(L.stacks);
+    expect(report.leftovers?.[0]?.reason).toBe(cutTo(L.text));
+    expect(report.blocked).toStrictEqual({ failOn: 'replacement', reason: cutTo(L.text) });
+    expect(report.changes?.stacks[0]?.stack).toBe(cutTo(512));
+    expect(report.tests?.failures).toHaveLength(L.failures);
+    const parsed = parseReportFile(encodeReportFile(reportFile('deploy', over)), EXPECTED);
+    expect(parsed.ok).toBe(true);
+  });
+
+  it('keeps a URL of exactly the limit, and drops a longer one', () => {
+    const at = `https://e.invalid/${long(REPORT_LIMITS.url - 18)}`;
+    expect(at).toHaveLength(REPORT_LIMITS.url);
+    expect(reportFile('deploy', { ...REPORT, url: at }).report.url).toBe(at);
+    expect(reportFile('deploy', { ...REPORT, url: `${at}x` }).report.url).toBeUndefined();
+  });
+
+  it('passes a file of exactly 1 MiB whole, and cuts one a byte larger', () => {
+    const bytes = (text: string) => new TextEncoder().encode(text).length;
+    const file = (n: number, pad: number) =>
+      reportFile('deploy', {
+        ...REPORT,
+        outputs: [
+          ...Array(n).fill({ stack: 'pr-42-api', key: 'K', value: long(3_000) }),
+          { stack: 'pr-42-api', key: 'K', value: long(pad) },
+        ],
+      });
+    const size = (n: number, pad: number) => bytes(`${JSON.stringify(file(n, pad), null, 2)}\n`);
+    const n = Math.floor((MAX_REPORT_FILE_BYTES - size(0, 0)) / (size(1, 0) - size(0, 0)));
+    const sized = (target: number) => file(n, target - size(n, 0));
+    const exact = encodeReportFile(sized(MAX_REPORT_FILE_BYTES));
+    expect(bytes(exact)).toBe(MAX_REPORT_FILE_BYTES);
+    expect(exact).toBe(`${JSON.stringify(sized(MAX_REPORT_FILE_BYTES), null, 2)}\n`);
+    const over = parseReportFile(encodeReportFile(sized(MAX_REPORT_FILE_BYTES + 1)), EXPECTED);
+    expect(over.ok && over.file.report.outputs).toHaveLength(Math.floor((n + 1) / 2));
+    expect(over.ok && over.file.report.notes).toStrictEqual([
+      'The report was too large to pass on whole: lists were cut; see the workflow run.',
+    ]);
+  });
+
+  it('adds the note about the cut to a report that had none', () => {
+    const { notes: _, ...noNotes } = REPORT;
+    const big: EnvironmentReport = {
+      ...noNotes,
+      outputs: Array(400).fill({ stack: 'pr-42-api', key: 'K', value: long(4_000) }),
+    };
+    const parsed = parseReportFile(encodeReportFile(reportFile('deploy', big)), EXPECTED);
+    expect(parsed.ok && parsed.file.report.notes).toStrictEqual([
+      'The report was too large to pass on whole: lists were cut; see the workflow run.',
+    ]);
   });
 });

@@ -52,10 +52,37 @@ describe('the state document', () => {
     expect(lastSha(undefined)).toBeUndefined();
   });
 
+  it('the last commit is the latest of several records, whichever order they are stored in', () => {
+    const records = [record('first', '2025-03-01T12:00:00Z'), record('latest', '2025-03-03T12:00:00Z')];
+    const middle = record('middle', '2025-03-02T12:00:00Z');
+    for (const order of [
+      [records[0], middle, records[1]],
+      [records[1], middle, records[0]],
+      [middle, records[1], records[0]],
+      [records[0], records[1], middle],
+    ]) {
+      const stacks = Object.fromEntries(order.map((stack, i) => [`s${i}`, stack as StackState]));
+      expect(lastSha({ schema: 1, stacks }), order.map((stack) => stack?.sha).join()).toBe('latest');
+    }
+  });
+
+  it('reads a document whose stacks (or a record) are no object as no state (or no record)', () => {
+    for (const stacks of ['null', '[]', '5', '"pr-42-api"']) {
+      expect(parseState(`{"schema":1,"stacks":${stacks}}`), stacks).toBeUndefined();
+    }
+    expect(parseState('null')).toBeUndefined();
+    const recordLike = JSON.stringify(Object.values(record('s', 't')));
+    expect(parseState(`{"schema":1,"stacks":{"a":${recordLike},"b":null}}`)).toEqual({
+      schema: 1,
+      stacks: {},
+    });
+  });
+
   it('is stored under /prenv/<owner>/<repo>/<environment>, in the characters SSM allows', () => {
     expect(stateParameterName('acme/invoices', 'pr-42')).toBe('/prenv/acme/invoices/pr-42');
     expect(stateParameterName('my.org/app_v2', 'app-v2-pr-7')).toBe('/prenv/my.org/app_v2/app-v2-pr-7');
     expect(stateParameterName('a b/c', 'pr-1')).toMatch(/^\/prenv\/[A-Za-z0-9_.\-/]+$/);
+    expect(stateParameterName('a b/c:d', 'pr 1')).toBe('/prenv/a-b/c-d/pr-1');
   });
 });
 

@@ -175,6 +175,9 @@ describe('openSession', () => {
     expect(error.message).toContain(
       'AWS account 111122223333, which is not in allowed-account-ids (444455556666, 777788889999)',
     );
+    expect(error.message).toMatch(
+      /prenv refuses to touch it\. Fix role-to-assume, or add the account to allowed-account-ids if it really is a sandbox\.$/,
+    );
     expect(world.log.messages('info')).toEqual([]);
   });
 
@@ -184,6 +187,41 @@ describe('openSession', () => {
     await expect(
       openSession(inputs({ allowedAccountIds: ['444455556666', '111122223333'] }), CONTEXT, world.ports),
     ).resolves.toMatchObject(SESSION);
+  });
+});
+
+describe('openSession: renewing the session', () => {
+  const EXPIRING = { ...SESSION.credentials, expiration: new Date('2025-03-03T12:30:00Z') };
+
+  /** Answers each resolve with the next session. */
+  class SequencedCredentials extends FakeCredentials {
+    constructor(private readonly sessions: AwsSession[]) {
+      super();
+    }
+    override async resolve(request: CredentialsRequest): Promise<AwsSession> {
+      this.requests.push(request);
+      return this.sessions[Math.min(this.requests.length, this.sessions.length) - 1] as AwsSession;
+    }
+  }
+
+  it('renews with a new OIDC token, and refuses renewed credentials for another account', async () => {
+    const renewed = { ...SESSION, credentials: { ...EXPIRING, accessKeyId: 'ASIARENEWED' } };
+    const elsewhere = { ...SESSION, account: '999988887777' };
+    const credentials = new SequencedCredentials([{ ...SESSION, credentials: EXPIRING }, renewed, elsewhere]);
+    const world = setup({ credentials });
+    const session = await openSession(inputs({ roleToAssume: ROLE }), CONTEXT, world.ports);
+
+    const current = session.current as NonNullable<AwsSession['current']>;
+    await world.clock.sleep(25 * 60_000);
+    expect((await current()).accessKeyId).toBe('ASIARENEWED');
+    expect(credentials.requests[1]).toEqual({ ...credentials.requests[0], webIdentityToken: 'oidc-jwt' });
+    expect(credentials.requests[1]).toHaveProperty('webIdentityToken', 'oidc-jwt');
+
+    expect((await current({ validForMs: 60 * 60_000 })).accessKeyId).toBe('ASIARENEWED');
+    expect(world.log.messages('warning')).toEqual([
+      'Could not renew the AWS credentials (The renewed credentials are for account 999988887777, ' +
+        'not 111122223333); using them until they expire',
+    ]);
   });
 });
 

@@ -78,3 +78,26 @@ describe('gateOnLabel', () => {
     expect(destroying.log.messages('warning').join('\n')).toContain('Could not read the labels');
   });
 });
+
+describe('gateOnLabel says why it destroys', () => {
+  it('names a closed PR as closed', async () => {
+    const w = world({ state: 'closed', labels: ['preview'], deployed: true });
+    await w.gate('destroy');
+    expect(w.log.messages('notice')).toEqual(['PR #7 is closed: destroying its environment.']);
+  });
+
+  it('when the labels cannot be read, destroys for the missing label (not a closed PR), keeping the cause of a failed deploy', async () => {
+    const destroying = world({ deployed: true });
+    destroying.github.failing('pullRequest');
+    await destroying.gate('destroy');
+    expect(destroying.log.messages('notice')).toEqual([
+      'PR #7 does not carry the label "preview" (require-label): destroying its environment.',
+    ]);
+
+    const deploying = world();
+    const cause = new Error('socket hang up');
+    deploying.github.failing('pullRequest', cause);
+    const error = await deploying.gate('deploy').catch((e: unknown) => e);
+    expect((error as Error).cause).toBe(cause);
+  });
+});

@@ -31,3 +31,22 @@ describe('trustRunState', () => {
     expect(trustRunState(state, expected)).toEqual({ stacks: ['pr-42-api'] });
   });
 });
+
+describe('trustRunState says why it ignores a state', () => {
+  it('names both PRs and environments, or the phase', () => {
+    expect(trustRunState({ ...deploying, pullRequest: 7, environment: 'pr-7' }, expected)).toStrictEqual({
+      ignored: 'it names PR #7 and environment pr-7, but this run is for PR #42 (pr-42)',
+    });
+    expect(trustRunState(deploying, { ...expected, kind: 'destroy' })).toStrictEqual({
+      ignored: 'it says deploying, but this run was a destroy',
+    });
+  });
+
+  it('takes a destroying state after a destroy', () => {
+    expect(
+      trustRunState({ ...deploying, phase: 'destroying' }, { ...expected, kind: 'destroy' }),
+    ).toStrictEqual({
+      stacks: ['pr-42-api', 'pr-42-data'],
+    });
+  });
+});
