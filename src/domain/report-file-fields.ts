@@ -68,7 +68,9 @@ const REPORT_FIELDS = {
   urlOutput: optional(name),
   changes: optional(CHANGES),
   blocked: optional(BLOCKED),
-  outputs: optional(list(object({ stack: name, key: name, value: message }), L.outputs)),
+  outputs: optional(
+    list(object({ stack: name, key: name, value: message, hidden: optional(flag) }), L.outputs),
+  ),
   stacks: optional(
     list(
       object({

@@ -139,6 +139,8 @@ const FULL: EnvironmentReport = {
   runUrl: 'https://github.com/octo-org/invoices/actions/runs/1',
   repositoryUrl: 'https://github.com/octo-org/invoices',
   urlOutput: 'ApiUrl',
+  // A secret output reaches the report job hidden: shown as *hidden*, never as an empty value.
+  outputs: [...(REPORT.outputs ?? []), { stack: 'pr-42-api', key: 'DbPassword', value: '', hidden: true }],
   tests: { ...(REPORT.tests as NonNullable<EnvironmentReport['tests']>), timedOut: true, problem: 'late' },
   changes: {
     stacks: [
