@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AwsProxy } from '../test/support/aws-proxy.js';
 import { type GitHubServer, startGitHubServer } from '../test/support/github-server.js';
+import { appSynthAlone, prenvContext } from './app-alone.js';
 import { formatMs, formatNumber, formatSummary, summarize } from './stats.js';
 import {
   type Benchmark,
@@ -23,45 +21,6 @@ const INPUTS = { 'app-dir': APP, 'deployment-method': 'direct', bootstrap: 'true
 const GITHUB_LATENCY_MS = 100;
 
 type Arm = 'instant' | 'slow' | 'none' | 'alone';
-
-/**
- * The fixture's CDK app run by itself, as prenv runs it (its cdk.json command, CDK_OUTDIR and
- * CDK_CONTEXT_JSON), spawn → exit: the app's synth with nothing of prenv's beside it. prenv loads
- * toolkit-lib and reads AWS while its app runs; on 2 cores that can slow the app, which the app's time
- * inside prenv's run would then hide.
- */
-async function appAlone(): Promise<number> {
-  const outdir = await mkdtemp(join(tmpdir(), 'prenv-bench-alone-'));
-  try {
-    const context = {
-      'fixture:greeting': 'hello',
-      'prenv:name': 'pr-42',
-      'prenv:pull-request': '42',
-      'prenv:sha': '0'.repeat(40),
-    };
-    const started = performance.now();
-    const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn('node app.mjs', {
-        shell: true,
-        cwd: join(ROOT, APP),
-        stdio: 'ignore',
-        env: {
-          ...process.env,
-          CDK_OUTDIR: outdir,
-          CDK_CONTEXT_JSON: JSON.stringify(context),
-          CDK_DEFAULT_ACCOUNT: '123456789012',
-          CDK_DEFAULT_REGION: 'eu-west-2',
-        },
-      });
-      child.on('error', reject);
-      child.on('exit', resolve);
-    });
-    if (code !== 0) throw new Error(`the fixture app alone exited with ${code}`);
-    return performance.now() - started;
-  } finally {
-    await rm(outdir, { recursive: true, force: true });
-  }
-}
 
 interface NoopRun {
   wall: number;
@@ -175,7 +134,7 @@ async function measureArms(
   ];
   for (let index = 0; index < runs; index++) {
     for (const arm of orders[index % orders.length] as Arm[]) {
-      if (arm === 'alone') alone.push(await appAlone());
+      if (arm === 'alone') alone.push(await appSynthAlone(join(ROOT, APP), prenvContext(42)));
       else arms[arm].push(await runArm(arm, stands));
     }
     const last = withGitHub.at(-1) as NoopRun;
