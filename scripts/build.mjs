@@ -48,10 +48,9 @@ const common = {
 const external = (packages) => ({
   name: 'separately-bundled',
   setup(plugin) {
-    for (const [name, path] of Object.entries(packages)) {
-      const filter = new RegExp(`^${name.replace(/[/-]/g, '\\$&')}$`);
-      plugin.onResolve({ filter }, () => ({ path, external: true }));
-    }
+    plugin.onResolve({ filter: /^@aws-cdk\// }, ({ path }) =>
+      path in packages ? { path: packages[path], external: true } : undefined,
+    );
   },
 });
 const diffExternal = external({ '@aws-cdk/cloudformation-diff': DIFF_IMPORT });

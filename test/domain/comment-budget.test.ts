@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { fitToBudget, type Limits, type Section } from '../../src/domain/comment-budget.js';
 
 const none: Limits = { failures: 0, outputs: 0, stacks: 0, notes: 0, environments: 0, text: 60 };
+/** A list section of n numbered items, each `width` characters of x. */
+const items = (kind: 'failures' | 'outputs', n: number, width: number): Section => ({
+  kind,
+  text: Array.from({ length: n }, (_, i) => `${i} ${'x'.repeat(width)}`).join('\n'),
+});
 
 describe('fitToBudget', () => {
   it('returns the body untouched when it fits', () => {
@@ -50,11 +55,6 @@ describe('fitToBudget', () => {
 });
 
 describe('fitToBudget, how it shrinks', () => {
-  const items = (kind: 'failures' | 'outputs', n: number, width: number): Section => ({
-    kind,
-    text: Array.from({ length: n }, (_, i) => `${i} ${'x'.repeat(width)}`).join('\n'),
-  });
-
   it('keeps a body exactly as long as the budget whole', () => {
     const render = (limits: Limits): Section[] => [{ kind: 'fixed', text: 'x'.repeat(limits.text) }];
     expect(fitToBudget(render, { ...none, text: 120 }, 120, 'cut')).toBe('x'.repeat(120));
@@ -146,10 +146,6 @@ describe('fitToBudget, exact cuts', () => {
   });
 
   it('cuts a long list that comes after a short one, and only the long one', () => {
-    const items = (kind: 'failures' | 'outputs', n: number, width: number): Section => ({
-      kind,
-      text: Array.from({ length: n }, (_, i) => `${i} ${'x'.repeat(width)}`).join('\n'),
-    });
     const seen: Limits[] = [];
     const render = (limits: Limits): Section[] => {
       seen.push(limits);
@@ -180,10 +176,6 @@ describe('fitToBudget, exact cuts', () => {
   });
 
   it('leaves a list exactly at the water level whole', () => {
-    const items = (kind: 'failures' | 'outputs', n: number, width: number): Section => ({
-      kind,
-      text: Array.from({ length: n }, (_, i) => `${i} ${'x'.repeat(width)}`).join('\n'),
-    });
     const seen: Limits[] = [];
     const render = (limits: Limits): Section[] => {
       seen.push(limits);
