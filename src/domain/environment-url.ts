@@ -43,12 +43,16 @@ export function pickUrl(outputs: readonly StackOutput[], urlOutput?: string): St
   return candidates.find((output) => /url$/i.test(output.key)) ?? candidates[0];
 }
 
-/** A URL's scheme and userinfo (`https://user:secret@`), found without parsing a possibly huge text. */
-const USERINFO = /^(\s*[A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#\s]*@/;
+/**
+ * A URL's scheme and userinfo (`https://user:secret@`), found without parsing a possibly huge text.
+ * As the URL parser does, web schemes take any run of slashes or backslashes before the userinfo,
+ * none included (`https:user:secret@host`); other schemes need `//`.
+ */
+const USERINFO = /^(\s*(?:https?|wss?|ftp):[\\/]*)[^/\\?#\s]*@|^(\s*[a-z][a-z0-9+.-]*:\/\/)[^/?#\s]*@/i;
 
 /** The text with the user:password@ of a leading URL removed; anything else is returned as it is. */
 export function withoutUserinfo(value: string): string {
-  return value.replace(USERINFO, '$1');
+  return value.replace(USERINFO, '$1$2');
 }
 
 /** The credentials a URL embeds (password, and the user name when there is no password), to mask in the log. */

@@ -80,6 +80,37 @@ describe('credentials in URLs', () => {
   });
 });
 
+describe('credentials after a web scheme without //', () => {
+  // The URL parser reads https:user:pw@host, https:\\user:pw@host and https:///user:pw@host as credentials.
+  const forms = [
+    'https:admin:hunter2@h.example.com/x',
+    'HTTPS:\\\\admin:hunter2@h.example.com/x',
+    'wss:///admin:hunter2@h.example.com/x',
+  ];
+
+  it('removes them as the parser reads them, and names the secret to mask', () => {
+    expect(forms.map(withoutUserinfo)).toEqual([
+      'https:h.example.com/x',
+      'HTTPS:\\\\h.example.com/x',
+      'wss:///h.example.com/x',
+    ]);
+    for (const form of forms) {
+      expect(new URL(withoutUserinfo(form)).href).toMatch(/^(https|wss):\/\/h\.example\.com\/x$/);
+      expect(userinfoSecrets(form)).toEqual(['hunter2']);
+    }
+  });
+
+  it('leaves other schemes without // alone: the parser reads no credentials there', () => {
+    expect(withoutUserinfo('postgres:u:p@db')).toBe('postgres:u:p@db');
+    expect(userinfoSecrets('postgres:u:p@db')).toEqual([]);
+    expect(withoutUserinfo('postgres://u:p\\x@db/')).toBe('postgres://db/');
+  });
+
+  it('keeps them out of the url output', () => {
+    expect(arrangeOutputs([out('SiteUrl', forms[0] ?? '')]).url).toBe('https:h.example.com/x');
+  });
+});
+
 describe('pickUrl, key rules', () => {
   const app = 'https://app.example.com/';
 
