@@ -115,7 +115,8 @@ export function withApproval(
     plan.kind === 'skip' &&
     approveLabel !== undefined &&
     event.action === 'labeled' &&
-    event.label === approveLabel &&
+    event.label !== undefined &&
+    sameLabel(event.label, approveLabel) &&
     PR_EVENTS.includes(event.name) &&
     pr !== undefined &&
     pr.headRepository === event.repository;

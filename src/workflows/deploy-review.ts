@@ -1,6 +1,7 @@
 import { describeFinding } from '../domain/comment-infra.js';
 import { gateReason, type InfraChanges, securityFindings, statefulLosses } from '../domain/infra-diff.js';
 import { oneLine } from '../domain/markdown.js';
+import { sameLabel } from '../domain/plan.js';
 import { BlockedError, messageOf } from '../errors.js';
 import type { Assembly } from '../ports.js';
 import { diffBases } from './deploy-diff-base.js';
@@ -64,7 +65,7 @@ export async function reviewChanges(
 async function carriesLabel(request: DeployRequest, ports: DeployPorts, label: string): Promise<boolean> {
   try {
     const pr = await ports.github?.pullRequest(request.pullRequest);
-    return pr?.labels.includes(label) === true;
+    return pr?.labels.some((name) => sameLabel(name, label)) === true;
   } catch (error) {
     ports.log.warning(
       `Could not read the labels of PR #${request.pullRequest} (${messageOf(error)}): treating ${label} as absent.`,

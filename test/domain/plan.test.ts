@@ -219,6 +219,11 @@ describe('withApproval', () => {
     expect(withApproval(planRun('report', other), 'report', other, 'infra-approved').kind).toBe('skip');
   });
 
+  it('matches approve-label regardless of case, as GitHub names labels', () => {
+    const event = labeled('Infra-Approved');
+    expect(withApproval(planRun('auto', event), 'auto', event, 'infra-approved').kind).toBe('deploy');
+  });
+
   it('changes nothing for another label, without approve-label, or in an explicit mode', () => {
     const other = labeled('bug');
     expect(withApproval(planRun('auto', other), 'auto', other, 'infra-approved').kind).toBe('skip');

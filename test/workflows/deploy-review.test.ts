@@ -158,6 +158,12 @@ describe('fail-on: security', () => {
     expect(outcome.report.notes?.join('\n')).toContain('approved by the label infra-approved');
   });
 
+  it('takes approve-label in another case, as GitHub compares label names', async () => {
+    const world = await setup({ failOn: 'security', approveLabel: 'infra-approved' }, ['Infra-Approved']);
+    expect((await world.run()).failure).toBeUndefined();
+    expect(world.cdk.deployCalls).toHaveLength(1);
+  });
+
   it('blocks when the PR carries another label only', async () => {
     const world = await setup({ failOn: 'security', approveLabel: 'infra-approved' }, ['needs-review']);
     expect((await world.run()).report.state).toBe('blocked');
