@@ -295,3 +295,118 @@ describe('auditRegion', () => {
     expect(audited).toEqual([{ environment: 'pr-2', pullRequest: 2, resourceCount: 1, leftovers: [] }]);
   });
 });
+
+describe('auditRegion’s deletes and judgements', () => {
+  const sweep = (stale: { environment: string; pullRequest?: number }[], open: [number, boolean][] = []) => ({
+    repository: REPO,
+    template: 'pr-{number}',
+    dryRun: false,
+    stale,
+    prOpen: async () => new Map(open),
+    now: new Date('2026-12-02T00:00:00Z'),
+  });
+  const named = (name: string, message = name) => Object.assign(new Error(message), { name });
+
+  it('counts a leftover that is already gone as deleted, silently; any other error is a failure', async () => {
+    const gone = [
+      'NoSuchBucket',
+      'ResourceNotFoundException',
+      'NotFoundException',
+      'NotFound',
+      'QueueDoesNotExist',
+    ];
+    const names = ['pr-1-ok', ...gone.map((name) => `pr-1-${name.toLowerCase()}`), 'pr-1-denied', 'pr-1-odd'];
+    const failures = new Map<string, unknown>([
+      ...gone.map((name): [string, unknown] => [`arn:aws:s3:::pr-1-${name.toLowerCase()}`, named(name)]),
+      ['arn:aws:s3:::pr-1-denied', named('AccessDenied', 'Access Denied')],
+      // Not an SDK error: no name to go by.
+      ['arn:aws:s3:::pr-1-odd', 'NoSuchBucket'],
+    ]);
+    const resources = new FakeResources(
+      names.map((name) => bucket(name, owned('1', 'pr-1', fromStack('pr-1-data')))),
+      [],
+      failures as ReadonlyMap<string, Error>,
+    );
+    const log = new FakeLog();
+
+    const audited = await auditRegion(sweep([{ environment: 'pr-1', pullRequest: 1 }]), {
+      log,
+      stacks: new FakeStacks(new FakeClock()),
+      resources,
+    });
+
+    const entry = (name: string, outcome: string, reason?: string) => ({
+      arn: `arn:aws:s3:::${name}`,
+      type: 'AWS::S3::Bucket',
+      outcome,
+      stack: 'pr-1-data',
+      ...(reason === undefined ? {} : { reason }),
+    });
+    expect(audited).toStrictEqual([
+      {
+        environment: 'pr-1',
+        pullRequest: 1,
+        resourceCount: 8,
+        leftovers: [
+          entry('pr-1-ok', 'deleted'),
+          ...gone.map((name) => entry(`pr-1-${name.toLowerCase()}`, 'deleted')),
+          entry('pr-1-denied', 'delete-failed', 'Access Denied'),
+          entry('pr-1-odd', 'delete-failed', 'NoSuchBucket'),
+        ],
+      },
+    ]);
+    expect(log.lines).toStrictEqual([
+      { level: 'info', message: 'Deleted the leftover arn:aws:s3:::pr-1-ok' },
+      { level: 'warning', message: 'Could not delete the leftover arn:aws:s3:::pr-1-denied: Access Denied' },
+      { level: 'warning', message: 'Could not delete the leftover arn:aws:s3:::pr-1-odd: NoSuchBucket' },
+    ]);
+  });
+
+  it('judges an environment with no stack left expired only when every resource’s TTL passed', async () => {
+    const resources = new FakeResources([
+      bucket('pr-6-a', owned('6', 'pr-6', { ...fromStack('pr-6-data'), [TAG.expiresAt]: PAST })),
+      bucket('pr-6-b', owned('6', 'pr-6', fromStack('pr-6-data'))),
+    ]);
+
+    const audited = await auditRegion(sweep([], [[6, true]]), {
+      log: new FakeLog(),
+      stacks: new FakeStacks(new FakeClock()),
+      resources,
+    });
+
+    expect(audited).toStrictEqual([
+      {
+        environment: 'pr-6',
+        pullRequest: 6,
+        resourceCount: 2,
+        leftovers: [
+          { arn: 'arn:aws:s3:::pr-6-a', type: 'AWS::S3::Bucket', outcome: 'reported', stack: 'pr-6-data' },
+          { arn: 'arn:aws:s3:::pr-6-b', type: 'AWS::S3::Bucket', outcome: 'reported', stack: 'pr-6-data' },
+        ],
+      },
+    ]);
+    expect(resources.deleted).toEqual([]);
+  });
+
+  it('finds the resources of a swept environment without a PR tag under that environment, once', async () => {
+    const { [TAG.pullRequest]: _, ...untagged } = owned('0', 'pr-x', fromStack('pr-x-data'));
+    const resources = new FakeResources([bucket('pr-x-a', untagged)]);
+
+    const audited = await auditRegion(sweep([{ environment: 'pr-x' }]), {
+      log: new FakeLog(),
+      stacks: new FakeStacks(new FakeClock()),
+      resources,
+    });
+
+    expect(audited).toStrictEqual([
+      {
+        environment: 'pr-x',
+        resourceCount: 1,
+        leftovers: [
+          { arn: 'arn:aws:s3:::pr-x-a', type: 'AWS::S3::Bucket', outcome: 'reported', stack: 'pr-x-data' },
+        ],
+      },
+    ]);
+    expect(resources.prefixes).toEqual(['/aws/lambda/pr-x-']);
+  });
+});
