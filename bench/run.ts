@@ -81,9 +81,13 @@ function render(
   ];
   for (const result of results) {
     lines.push('', `### ${result.title}`, '');
-    if (result.durationMs !== undefined)
-      lines.push(`${result.runs} run(s) per arm; took ${formatMs(result.durationMs)}.`, '');
-    if (result.load !== undefined) lines.push(describeLoad(result.load), '');
+    if (result.measuredIn !== undefined)
+      lines.push(`Measured in the run of ${result.measuredIn} (above): its run count and load apply.`, '');
+    else {
+      if (result.durationMs !== undefined)
+        lines.push(`${result.runs} run(s) per arm; took ${formatMs(result.durationMs)}.`, '');
+      if (result.load !== undefined) lines.push(describeLoad(result.load), '');
+    }
     for (const table of result.tables) {
       if (table.title) lines.push(`${table.title}:`, '');
       lines.push(markdownTable(table), '');

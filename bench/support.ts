@@ -35,6 +35,8 @@ export interface BenchResult {
   readonly notes: readonly string[];
   readonly raw: unknown;
   readonly durationMs?: number;
+  /** Set when the figures come from another benchmark's run (e.g. P7 from P6's): its title. */
+  readonly measuredIn?: string;
   /** The 1, 5 and 15-minute load averages when the benchmark started and ended. */
   readonly load?: { readonly start: readonly number[]; readonly end: readonly number[] };
 }
