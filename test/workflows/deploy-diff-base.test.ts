@@ -6,13 +6,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TemplateOverlay } from '../../src/domain/applied-overlay.js';
+import { patchTemplate, type TemplateOverlay } from '../../src/domain/applied-overlay.js';
 import { templateHash } from '../../src/domain/fingerprint.js';
 import { TAG } from '../../src/domain/ownership.js';
 import type { Inputs } from '../../src/inputs.js';
 import type { AwsSession } from '../../src/ports.js';
 import { type DeployPorts, deploy } from '../../src/workflows/deploy.js';
+import { diffBases } from '../../src/workflows/deploy-diff-base.js';
+import type { DeployPlan } from '../../src/workflows/deploy-inspect.js';
 import { Reporter } from '../../src/workflows/reporter.js';
+import { deployParts, removeDeployPartsDirs } from '../support/deploy-parts.js';
 import {
   FakeCdk,
   FakeClock,
@@ -197,5 +200,56 @@ describe('the diff after a hotswap', () => {
     env.stacks.changeTemplate(STACK, LIVE.replace('512', '128'));
     const { log } = await env.push('fp-2', false);
     expect(log).toContain(`${STACK} was changed outside prenv`);
+  });
+});
+
+describe('diffBases', () => {
+  afterEach(removeDeployPartsDirs);
+
+  const record = (applied?: TemplateOverlay) => ({
+    fingerprint: 'fp-1',
+    templateHash: templateHash(LIVE),
+    sha: '1'.repeat(40),
+    deployedAt: '2025-03-03T11:00:00Z',
+    via: applied === undefined ? ('deploy' as const) : ('hotswap' as const),
+    ...(applied === undefined ? {} : { applied }),
+  });
+
+  it('takes the templates the plan read, reads the others, none for a new stack, and lays each stack’s hotswaps over its template', async () => {
+    const { ports, stacks, log } = await deployParts();
+    for (const name of ['pr-42-read', 'pr-42-one', 'pr-42-two']) stacks.add({ name, template: LIVE });
+    const two: TemplateOverlay = { ...HOTSWAPPED, HandlerRole: { Metadata: { note: 'hotswapped' } } };
+    const plan: DeployPlan = {
+      existing: new Map(
+        ['pr-42-read', 'pr-42-one', 'pr-42-two', 'pr-42-plain'].map((name) => [
+          name,
+          { name, id: name, status: 'UPDATE_COMPLETE', tags: {}, outputs: [] },
+        ]),
+      ),
+      changed: ['pr-42-read', 'pr-42-one', 'pr-42-two', 'pr-42-new', 'pr-42-plain'].map((name) => ({
+        name,
+        tags: {},
+      })),
+      tags: {},
+      state: {
+        schema: 1,
+        stacks: { 'pr-42-read': record(), 'pr-42-one': record(HOTSWAPPED), 'pr-42-two': record(two) },
+      },
+      templates: new Map([
+        ['pr-42-read', LIVE],
+        ['pr-42-plain', LIVE],
+      ]),
+    };
+    const bases = await diffBases(plan, ports);
+    expect(stacks.callsOf('template').map((call) => call.target)).toStrictEqual(['pr-42-one', 'pr-42-two']);
+    expect([...bases.keys()]).toStrictEqual(['pr-42-read', 'pr-42-one', 'pr-42-two', 'pr-42-plain']);
+    expect(bases.get('pr-42-read')).toBe(LIVE);
+    expect(bases.get('pr-42-plain')).toBe(LIVE);
+    expect(bases.get('pr-42-one')).toBe(patchTemplate(LIVE, HOTSWAPPED));
+    expect(bases.get('pr-42-two')).toBe(patchTemplate(LIVE, two));
+    expect(log.lines).toStrictEqual([
+      { level: 'info', message: 'pr-42-one: diffed against what prenv applied (1 hotswapped resource)' },
+      { level: 'info', message: 'pr-42-two: diffed against what prenv applied (2 hotswapped resources)' },
+    ]);
   });
 });

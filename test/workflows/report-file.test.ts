@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -58,6 +58,36 @@ describe('the report file on disk', () => {
     expect(await readReportFile(path, 10)).toEqual({ kind: 'text', text: 'x'.repeat(10) });
     await writeFile(path, '');
     expect(await readReportFile(path, 10)).toEqual({ kind: 'text', text: '' });
+  });
+
+  it('refuses a file far over the limit with its whole size, not the bytes it would have read', async () => {
+    const path = join(dir, 'report.json');
+    await writeFile(path, 'x'.repeat(25));
+    expect(await readReportFile(path, 10)).toEqual({ kind: 'too-large', bytes: 25 });
+  });
+
+  it.runIf(process.platform === 'linux')(
+    'refuses a file that holds more than its size said (it grew after the check), from what it read',
+    async () => {
+      // /proc files report size 0 and hold more: as a file PR code appends to between stat and read.
+      expect((await stat('/proc/self/status')).size).toBe(0);
+      expect(await readReportFile('/proc/self/status', 10)).toEqual({ kind: 'too-large', bytes: 11 });
+    },
+  );
+
+  it.runIf(process.platform === 'linux')('closes the file whatever it found', async () => {
+    const path = join(dir, 'report.json');
+    await writeFile(path, 'x'.repeat(25));
+    await mkdir(join(dir, 'folder.json'));
+    const open = async () => (await readdir('/proc/self/fd')).length;
+    const before = await open();
+    for (let i = 0; i < 10; i++) {
+      await readReportFile(path, 100);
+      await readReportFile(path, 10);
+      await readReportFile(join(dir, 'folder.json'));
+    }
+    // 30 reads: a handle left open by each would show; a few descriptors of the runner's own may come and go.
+    expect(await open()).toBeLessThan(before + 10);
   });
 
   it('passes on errors other than a missing file', async () => {
