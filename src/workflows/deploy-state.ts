@@ -15,7 +15,9 @@ export class StateRecorder {
   private state: EnvironmentState;
   private queue: Promise<void> = Promise.resolve();
   private readonly recorded = new Set<string>();
-  private warned = false;
+  /** The stacks whose record could not be written, and the first error: warned about at flush. */
+  private readonly unrecorded: string[] = [];
+  private firstError: unknown;
 
   constructor(
     initial: EnvironmentState,
@@ -36,9 +38,14 @@ export class StateRecorder {
     this.queue = this.queue.then(() => this.write(name, via, overlay));
   }
 
-  /** Waits until every queued record is written (or warned about). */
+  /** Waits until every queued record is written; one warning names every stack that could not be recorded. */
   async flush(): Promise<void> {
     await this.queue;
+    if (this.unrecorded.length === 0) return;
+    const names = this.unrecorded.splice(0).join(', ');
+    this.ports.log.warning(
+      `Could not record what was deployed (${messageOf(this.firstError)}): the next push deploys ${names} again.`,
+    );
   }
 
   private async write(name: string, via: StackState['via'], overlay: TemplateOverlay): Promise<void> {
@@ -65,11 +72,8 @@ export class StateRecorder {
       await ports.state.write(request.environment, next);
       this.state = next;
     } catch (error) {
-      if (this.warned) return;
-      this.warned = true;
-      ports.log.warning(
-        `Could not record what was deployed (${messageOf(error)}): the next push deploys ${name} again.`,
-      );
+      if (this.unrecorded.length === 0) this.firstError = error;
+      this.unrecorded.push(name);
     }
   }
 

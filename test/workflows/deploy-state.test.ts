@@ -7,7 +7,7 @@ afterEach(removeDeployPartsDirs);
 const NAMES = ['pr-42-data', 'pr-42-api'];
 
 describe('StateRecorder', () => {
-  it('warns once when the state cannot be written, naming the first stack, and goes on', async () => {
+  it('warns once when the state cannot be written, naming every stack the next push deploys again', async () => {
     const { ports, request, stacks, state, log } = await deployParts();
     for (const name of NAMES) stacks.add({ name });
     state.failures.set('write', new Error('AccessDenied: ssm:PutParameter'));
@@ -24,7 +24,7 @@ describe('StateRecorder', () => {
       {
         level: 'warning',
         message:
-          'Could not record what was deployed (AccessDenied: ssm:PutParameter): the next push deploys pr-42-data again.',
+          'Could not record what was deployed (AccessDenied: ssm:PutParameter): the next push deploys pr-42-data, pr-42-api again.',
       },
     ]);
   });
