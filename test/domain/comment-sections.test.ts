@@ -16,7 +16,7 @@ import {
   VISIBLE_FAILURES,
   VISIBLE_STACKS,
 } from '../../src/domain/comment-sections.js';
-import type { EnvironmentReport, StackReport, TestSummary } from '../../src/domain/report.js';
+import type { EnvironmentReport, FailureCause, StackReport, TestSummary } from '../../src/domain/report.js';
 
 const limits: Limits = { failures: 50, outputs: 10, stacks: 10, notes: 10, environments: 10, text: 100 };
 const base: EnvironmentReport = {
@@ -193,7 +193,7 @@ describe('failures', () => {
 });
 
 describe('rootCause', () => {
-  const causeOf = (failure: EnvironmentReport['failure']) => rootCause({ ...base, failure }, limits);
+  const causeOf = (failure: FailureCause) => rootCause({ ...base, failure }, limits);
 
   it('names the resource, its type and the stack, as far as they are known', () => {
     expect(
@@ -220,7 +220,7 @@ describe('rootCause', () => {
     expect(causeOf({ stack: 'pr-1-api', reason: ' ' }).text).toBe(
       '#### Root cause\n\nStack `pr-1-api` failed:\n\n> (no reason given)',
     );
-    expect(causeOf(undefined)).toStrictEqual({ kind: 'fixed', text: '' });
+    expect(rootCause(base, limits)).toStrictEqual({ kind: 'fixed', text: '' });
   });
 });
 
