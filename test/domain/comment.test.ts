@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { COMMENT_BUDGET, GITHUB_COMMENT_LIMIT, markerFor, renderComment } from '../../src/domain/comment.js';
+import {
+  COMMENT_BUDGET,
+  GITHUB_COMMENT_LIMIT,
+  initialLimits,
+  markerFor,
+  renderComment,
+  renderReport,
+} from '../../src/domain/comment.js';
 import { BREAK } from '../../src/domain/markdown.js';
 import type { EnvironmentReport, EnvironmentState, TestFailure } from '../../src/domain/report.js';
 import { firstDeployChanges, pushChanges } from '../fixtures/diff/changes.js';
@@ -145,6 +152,33 @@ describe('markerFor', () => {
     expect(marker.startsWith('<!-- prenv:pr-1')).toBe(true);
     expect(marker.slice(4, -3)).not.toMatch(/[<>]/);
     expect(marker.endsWith(' -->')).toBe(true);
+    // The marker finds the comment again on the next run: its form is stored on GitHub.
+    expect(marker).toBe('<!-- prenv:pr-1-----img-src-x- -->');
+  });
+});
+
+describe('initialLimits', () => {
+  it('leaves room for every resource a forced delete kept, even when they outnumber the stacks', () => {
+    const kept = (count: number) =>
+      Array.from({ length: count }, (_, i) => ({ logicalId: `Bucket${i}`, type: 'AWS::S3::Bucket' }));
+    const report: EnvironmentReport = {
+      ...base,
+      state: 'destroy-failed',
+      stacks: [
+        { name: 'pr-42-data', outcome: 'force-deleted', retained: kept(3) },
+        { name: 'pr-42-logs', outcome: 'force-deleted', retained: kept(2) },
+        { name: 'pr-42-api', outcome: 'deleted' },
+      ],
+    };
+    expect(initialLimits(report)).toStrictEqual({
+      failures: 0,
+      outputs: 0,
+      stacks: 5,
+      notes: 0,
+      environments: 0,
+      text: 500,
+    });
+    expect(renderComment(report)).not.toContain('more not shown');
   });
 });
 
@@ -526,6 +560,16 @@ describe('renderComment size', () => {
     );
     expect(body).toContain('**suite > test number 0**'.replace('>', '&gt;'));
     expect(body).toContain('**Tests:** 0 passed, 10000 failed');
+  });
+
+  it('ends a body cut at a line with a note that links the run', () => {
+    const body = renderReport(fixtures.ready, { budget: 400, level: '###', pullRequestLine: false });
+    expect(body.length).toBeLessThanOrEqual(401);
+    expect(
+      body.endsWith(
+        '\n\n… the rest is not shown; see the [workflow run](https://github.com/acme/invoices/actions/runs/1234567).\n',
+      ),
+    ).toBe(true);
   });
 
   it('cuts the failure list and outputs before anything else', () => {

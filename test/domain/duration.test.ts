@@ -32,5 +32,6 @@ describe('instants', () => {
     expect(between(undefined, '2025-03-01T00:00:00Z')).toBeUndefined();
     expect(formatRelative('2025-03-04T00:00:00Z', '2025-03-01T00:00:00Z')).toBe('in 3 days');
     expect(formatRelative('2025-03-01T00:00:00Z', '2025-03-01T02:00:00Z')).toBe('2 h ago');
+    expect(formatRelative('2025-03-01T00:00:00Z', '2025-03-01T00:00:00Z')).toBe('in 0 ms');
   });
 });

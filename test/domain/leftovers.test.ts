@@ -83,6 +83,12 @@ describe('judgeLeftover', () => {
     expect(judgeLeftover({ arn: group, tags: {} }, SCOPE, live)).toBe('in-live-stack');
     expect(judgeLeftover({ arn: group.replace('pr-2', 'pr-1'), tags: {} }, SCOPE, live)).toBe('report');
   });
+
+  it("goes by the stack tag of a log group whose name only looks like a live stack's function", () => {
+    // pr-2-api-v2 is gone; its function's log group starts with the live pr-2-api's name.
+    const group = 'arn:aws:logs:eu-west-2:1:log-group:/aws/lambda/pr-2-api-v2-Handler-1';
+    expect(judgeLeftover({ arn: group, tags: tags(2, 'pr-2-api-v2') }, SCOPE, live)).toBe('deletable');
+  });
 });
 
 describe('leftovers in the reports', () => {

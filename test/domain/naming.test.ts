@@ -78,7 +78,10 @@ describe('environmentName', () => {
     const error = nameError(() =>
       environmentName('{repo}-{number}', { number: 1, repository: 'o/1password' }),
     );
-    expect(error.message).toContain('"{repo}-{number}" gave "1password-1"');
+    expect(error.message).toBe(
+      'environment-name must expand to letters, digits and single hyphens, starting with a letter ' +
+        `(CloudFormation's stack name rule); "{repo}-{number}" gave "1password-1"`,
+    );
   });
 });
 
@@ -178,6 +181,10 @@ describe('roleSessionName', () => {
       expect(name).toMatch(STS_SESSION_NAME);
       expect(name).toMatch(pr === undefined ? /-sweep$/ : new RegExp(`-pr-${pr}$`));
     }
+  });
+
+  it('turns each run of characters STS refuses into one hyphen', () => {
+    expect(roleSessionName('octo-org/in  voices', 9)).toBe('prenv-in-voices-pr-9');
   });
 
   it('keeps the PR number whole when it shortens a long repository name', () => {

@@ -54,6 +54,15 @@ describe('ownerOf', () => {
     });
   });
 
+  it('treats a missing pull-request tag as another (unnamed) PR of this repository', () => {
+    const { [TAG.pullRequest]: _, ...tags } = ours('42');
+    expect(ownerOf(tags, REPO, 42)).toStrictEqual({
+      kind: 'other-pull-request',
+      repository: REPO,
+      pullRequest: '',
+    });
+  });
+
   it('recognises this PR', () => {
     expect(ownerOf(ours('42'), REPO, 42)).toEqual({ kind: 'this-pr' });
   });
