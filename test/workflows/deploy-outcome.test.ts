@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TAG } from '../../src/domain/ownership.js';
 import type { EnvironmentReport } from '../../src/domain/report.js';
 import type { Inputs } from '../../src/inputs.js';
-import type { DeploymentState } from '../../src/ports.js';
+import type { CommandRunner, DeploymentState } from '../../src/ports.js';
 import { deploy } from '../../src/workflows/deploy.js';
 import { Reporter } from '../../src/workflows/reporter.js';
 import { sqsWildcard } from '../fixtures/diff/changes.js';
@@ -48,6 +48,7 @@ interface Options {
   readonly run?: { exitCode?: number; timedOut: boolean; durationMs: number };
   readonly failedTests?: boolean;
   readonly resources?: FakeResources;
+  readonly runner?: CommandRunner;
 }
 
 async function world(options: Options = {}) {
@@ -76,7 +77,7 @@ async function world(options: Options = {}) {
     reporter,
     github,
     junit,
-    runner: new FakeRunner(options.run ?? { exitCode: 0, timedOut: false, durationMs: 10 }),
+    runner: options.runner ?? new FakeRunner(options.run ?? { exitCode: 0, timedOut: false, durationMs: 10 }),
     ...(options.resources === undefined ? {} : { resources: options.resources }),
   };
   return { ...parts, cdk, reporter, github, run: () => deploy(parts.request, ports) };
@@ -1249,6 +1250,121 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
         url: '',
         'test-result': 'skipped',
       },
+    });
+  });
+
+  it('a stack to repair that CloudFormation cannot roll back: the instructions, not an old failed resource', async () => {
+    const w = await world({
+      existing: [
+        {
+          name: 'pr-42-api',
+          status: 'UPDATE_ROLLBACK_FAILED',
+          tags: tags(),
+          failure: {
+            stack: 'pr-42-api',
+            resource: 'Old',
+            resourceType: 'AWS::SQS::Queue',
+            reason: 'an older push',
+          },
+        },
+      ],
+    });
+    const outcome = await w.run();
+    expect(w.stacks.callsOf('firstFailure')).toEqual([]);
+    expect({ failure: outcome.failure, reportFailure: outcome.report.failure }).toStrictEqual({
+      failure:
+        'Deploy of pr-42 failed: pr-42-api is UPDATE_ROLLBACK_FAILED: CloudFormation needs the rollback finished before anything else. Run `aws cloudformation continue-update-rollback --stack-name pr-42-api` (skipping the resources that cannot roll back), or close and reopen the PR to destroy and recreate the environment.',
+      reportFailure: {
+        stack: 'pr-42-api',
+        reason:
+          'pr-42-api is UPDATE_ROLLBACK_FAILED: CloudFormation needs the rollback finished before anything else. Run `aws cloudformation continue-update-rollback --stack-name pr-42-api` (skipping the resources that cannot roll back), or close and reopen the PR to destroy and recreate the environment.',
+      },
+    });
+  });
+
+  it('a failure once the outputs are known keeps them in the report', async () => {
+    const w = await world({ runner: { run: () => Promise.reject(new Error('spawn sh ENOENT')) } });
+    const outcome = await w.run();
+    expect({ outcome, lines: traced(w.log.lines) }).toStrictEqual({
+      outcome: {
+        report: {
+          environment: 'pr-42',
+          repository: 'acme/invoices',
+          pullRequest: 42,
+          sha: '3f2a9c1b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b',
+          runUrl: 'https://github.com/acme/invoices/actions/runs/7',
+          repositoryUrl: 'https://github.com/acme/invoices',
+          changes: {
+            stacks: [
+              {
+                stack: 'pr-42-api',
+                firstDeploy: true,
+                resources: [],
+                statements: [],
+                managedPolicies: [],
+                securityGroupRules: [],
+                text: '',
+              },
+            ],
+          },
+          state: 'deploy-failed',
+          stacks: [
+            {
+              name: 'pr-42-api',
+              outcome: 'deployed',
+              status: 'CREATE_COMPLETE',
+            },
+          ],
+          timings: {
+            synth: 0,
+            deploy: 0,
+            tests: 0,
+            total: 0,
+          },
+          failure: {
+            reason: 'pr-42 is deployed, but then: spawn sh ENOENT',
+          },
+          outputs: [
+            {
+              stack: 'pr-42-api',
+              key: 'ApiUrl',
+              value: 'https://api.example.com/',
+            },
+          ],
+          updatedAt: '2025-03-03T12:00:00Z',
+        },
+        failure: 'pr-42 is deployed, but then: spawn sh ENOENT',
+      },
+      lines: [
+        {
+          level: 'info',
+          message: 'Synthesized 1 stack(s) in 0 ms',
+        },
+        {
+          level: 'info',
+          message: 'pr-42-api: deployed in 1000 ms',
+        },
+        {
+          level: 'debug',
+          message: 'Error: spawn sh ENOENT\n    at …',
+        },
+        {
+          level: 'error',
+          message: 'pr-42 is deployed, but then: spawn sh ENOENT',
+        },
+      ],
+    });
+  });
+
+  it('a thrown null is still reported as a failure, logged as null at debug', async () => {
+    const w = await world();
+    w.stacks.beforeEachCall((call) => {
+      if (call.method === 'get' && w.cdk.deployCalls.length > 0) throw null;
+    });
+    const outcome = await w.run();
+    expect({ failure: outcome.failure, debug: w.log.messages('debug') }).toStrictEqual({
+      failure: 'pr-42 is deployed, but then: null',
+      debug: ['null'],
     });
   });
 });
