@@ -40,6 +40,18 @@ const tags = (extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
+/** The report fields every run here shares: its environment, PR, commit and links. */
+const RUN = {
+  environment: 'pr-42',
+  repository: 'acme/invoices',
+  pullRequest: 42,
+  sha: '3f2a9c1b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b',
+  runUrl: 'https://github.com/acme/invoices/actions/runs/7',
+  repositoryUrl: 'https://github.com/acme/invoices',
+};
+/** The timings of a run on the fake clock, which never moves. */
+const NO_TIME = { synth: 0, deploy: 0, tests: 0, total: 0 };
+
 interface Options {
   readonly inputs?: Partial<Inputs>;
   readonly cdk?: Partial<FakeCdkOptions>;
@@ -99,12 +111,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
     }).toStrictEqual({
       outcome: {
         report: {
-          environment: 'pr-42',
-          repository: 'acme/invoices',
-          pullRequest: 42,
-          sha: '3f2a9c1b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b',
-          runUrl: 'https://github.com/acme/invoices/actions/runs/7',
-          repositoryUrl: 'https://github.com/acme/invoices',
+          ...RUN,
           changes: {
             stacks: [
               {
@@ -135,12 +142,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
             failures: [],
             exitCode: 0,
           },
-          timings: {
-            synth: 0,
-            deploy: 0,
-            tests: 0,
-            total: 0,
-          },
+          timings: NO_TIME,
           expiresAt: '2025-03-06T12:00:00Z',
           createdAt: '2025-03-03T12:00:00Z',
           resourceCount: 0,
@@ -159,12 +161,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
         [
           'comment',
           {
-            environment: 'pr-42',
-            repository: 'acme/invoices',
-            pullRequest: 42,
-            sha: '3f2a9c1b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b',
-            runUrl: 'https://github.com/acme/invoices/actions/runs/7',
-            repositoryUrl: 'https://github.com/acme/invoices',
+            ...RUN,
             state: 'deploying',
             updatedAt: '2025-03-03T12:00:00Z',
           },
@@ -172,12 +169,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
         [
           'comment',
           {
-            environment: 'pr-42',
-            repository: 'acme/invoices',
-            pullRequest: 42,
-            sha: '3f2a9c1b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b',
-            runUrl: 'https://github.com/acme/invoices/actions/runs/7',
-            repositoryUrl: 'https://github.com/acme/invoices',
+            ...RUN,
             changes: {
               stacks: [
                 {
@@ -219,12 +211,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
         [
           'comment',
           {
-            environment: 'pr-42',
-            repository: 'acme/invoices',
-            pullRequest: 42,
-            sha: '3f2a9c1b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b',
-            runUrl: 'https://github.com/acme/invoices/actions/runs/7',
-            repositoryUrl: 'https://github.com/acme/invoices',
+            ...RUN,
             changes: {
               stacks: [
                 {
@@ -255,12 +242,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
               failures: [],
               exitCode: 0,
             },
-            timings: {
-              synth: 0,
-              deploy: 0,
-              tests: 0,
-              total: 0,
-            },
+            timings: NO_TIME,
             expiresAt: '2025-03-06T12:00:00Z',
             createdAt: '2025-03-03T12:00:00Z',
             resourceCount: 0,
@@ -314,12 +296,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
     expect({ outcome, calls: w.reporter.calls }).toStrictEqual({
       outcome: {
         report: {
-          environment: 'pr-42',
-          repository: 'acme/invoices',
-          pullRequest: 42,
-          sha: '3f2a9c1b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b',
-          runUrl: 'https://github.com/acme/invoices/actions/runs/7',
-          repositoryUrl: 'https://github.com/acme/invoices',
+          ...RUN,
           changes: {
             stacks: [
               {
@@ -351,12 +328,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
             exitCode: 1,
             problem: 'the test command exited with code 1',
           },
-          timings: {
-            synth: 0,
-            deploy: 0,
-            tests: 0,
-            total: 0,
-          },
+          timings: NO_TIME,
           expiresAt: '2025-03-06T12:00:00Z',
           createdAt: '2025-03-03T12:00:00Z',
           outputs: [
@@ -375,12 +347,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
         [
           'comment',
           {
-            environment: 'pr-42',
-            repository: 'acme/invoices',
-            pullRequest: 42,
-            sha: '3f2a9c1b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b',
-            runUrl: 'https://github.com/acme/invoices/actions/runs/7',
-            repositoryUrl: 'https://github.com/acme/invoices',
+            ...RUN,
             state: 'deploying',
             updatedAt: '2025-03-03T12:00:00Z',
           },
@@ -388,12 +355,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
         [
           'comment',
           {
-            environment: 'pr-42',
-            repository: 'acme/invoices',
-            pullRequest: 42,
-            sha: '3f2a9c1b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b',
-            runUrl: 'https://github.com/acme/invoices/actions/runs/7',
-            repositoryUrl: 'https://github.com/acme/invoices',
+            ...RUN,
             changes: {
               stacks: [
                 {
@@ -435,12 +397,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
         [
           'comment',
           {
-            environment: 'pr-42',
-            repository: 'acme/invoices',
-            pullRequest: 42,
-            sha: '3f2a9c1b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b',
-            runUrl: 'https://github.com/acme/invoices/actions/runs/7',
-            repositoryUrl: 'https://github.com/acme/invoices',
+            ...RUN,
             changes: {
               stacks: [
                 {
@@ -472,12 +429,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
               exitCode: 1,
               problem: 'the test command exited with code 1',
             },
-            timings: {
-              synth: 0,
-              deploy: 0,
-              tests: 0,
-              total: 0,
-            },
+            timings: NO_TIME,
             expiresAt: '2025-03-06T12:00:00Z',
             createdAt: '2025-03-03T12:00:00Z',
             outputs: [
@@ -508,12 +460,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
     expect({ outcome, calls: w.reporter.calls, lines: traced(w.log.lines) }).toStrictEqual({
       outcome: {
         report: {
-          environment: 'pr-42',
-          repository: 'acme/invoices',
-          pullRequest: 42,
-          sha: '3f2a9c1b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b',
-          runUrl: 'https://github.com/acme/invoices/actions/runs/7',
-          repositoryUrl: 'https://github.com/acme/invoices',
+          ...RUN,
           changes: {
             stacks: [
               {
@@ -549,12 +496,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
               status: 'UPDATE_COMPLETE',
             },
           ],
-          timings: {
-            synth: 0,
-            deploy: 0,
-            tests: 0,
-            total: 0,
-          },
+          timings: NO_TIME,
           expiresAt: '2025-03-06T12:00:00Z',
           createdAt: '2025-02-01T08:00:00Z',
           outputs: [],
@@ -565,12 +507,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
         [
           'comment',
           {
-            environment: 'pr-42',
-            repository: 'acme/invoices',
-            pullRequest: 42,
-            sha: '3f2a9c1b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b',
-            runUrl: 'https://github.com/acme/invoices/actions/runs/7',
-            repositoryUrl: 'https://github.com/acme/invoices',
+            ...RUN,
             state: 'deploying',
             updatedAt: '2025-03-03T12:00:00Z',
           },
@@ -579,12 +516,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
         [
           'comment',
           {
-            environment: 'pr-42',
-            repository: 'acme/invoices',
-            pullRequest: 42,
-            sha: '3f2a9c1b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b',
-            runUrl: 'https://github.com/acme/invoices/actions/runs/7',
-            repositoryUrl: 'https://github.com/acme/invoices',
+            ...RUN,
             changes: {
               stacks: [
                 {
@@ -620,12 +552,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
                 status: 'UPDATE_COMPLETE',
               },
             ],
-            timings: {
-              synth: 0,
-              deploy: 0,
-              tests: 0,
-              total: 0,
-            },
+            timings: NO_TIME,
             expiresAt: '2025-03-06T12:00:00Z',
             createdAt: '2025-02-01T08:00:00Z',
             outputs: [],
@@ -664,12 +591,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
       {
         outcome: {
           report: {
-            environment: 'pr-42',
-            repository: 'acme/invoices',
-            pullRequest: 42,
-            sha: '3f2a9c1b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b',
-            runUrl: 'https://github.com/acme/invoices/actions/runs/7',
-            repositoryUrl: 'https://github.com/acme/invoices',
+            ...RUN,
             state: 'deploy-failed',
             failure: {
               reason:
@@ -702,12 +624,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
       {
         outcome: {
           report: {
-            environment: 'pr-42',
-            repository: 'acme/invoices',
-            pullRequest: 42,
-            sha: '3f2a9c1b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b',
-            runUrl: 'https://github.com/acme/invoices/actions/runs/7',
-            repositoryUrl: 'https://github.com/acme/invoices',
+            ...RUN,
             state: 'deploy-failed',
             failure: {
               reason:
@@ -757,12 +674,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
     }).toStrictEqual({
       outcome: {
         report: {
-          environment: 'pr-42',
-          repository: 'acme/invoices',
-          pullRequest: 42,
-          sha: '3f2a9c1b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b',
-          runUrl: 'https://github.com/acme/invoices/actions/runs/7',
-          repositoryUrl: 'https://github.com/acme/invoices',
+          ...RUN,
           state: 'destroyed',
           notes: [
             'PR #42 was closed before this deploy started; nothing was deployed (the closed event destroys the environment).',
@@ -801,12 +713,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
     }).toStrictEqual({
       outcome: {
         report: {
-          environment: 'pr-42',
-          repository: 'acme/invoices',
-          pullRequest: 42,
-          sha: '3f2a9c1b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b',
-          runUrl: 'https://github.com/acme/invoices/actions/runs/7',
-          repositoryUrl: 'https://github.com/acme/invoices',
+          ...RUN,
           changes: {
             stacks: [
               {
@@ -835,12 +742,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
         [
           'comment',
           {
-            environment: 'pr-42',
-            repository: 'acme/invoices',
-            pullRequest: 42,
-            sha: '3f2a9c1b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b',
-            runUrl: 'https://github.com/acme/invoices/actions/runs/7',
-            repositoryUrl: 'https://github.com/acme/invoices',
+            ...RUN,
             state: 'deploying',
             updatedAt: '2025-03-03T12:00:00Z',
           },
@@ -862,12 +764,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
     expect({ outcome, calls: w.reporter.calls, lines: traced(w.log.lines) }).toStrictEqual({
       outcome: {
         report: {
-          environment: 'pr-42',
-          repository: 'acme/invoices',
-          pullRequest: 42,
-          sha: '3f2a9c1b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b',
-          runUrl: 'https://github.com/acme/invoices/actions/runs/7',
-          repositoryUrl: 'https://github.com/acme/invoices',
+          ...RUN,
           changes: {
             stacks: [
               {
@@ -904,12 +801,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
         [
           'comment',
           {
-            environment: 'pr-42',
-            repository: 'acme/invoices',
-            pullRequest: 42,
-            sha: '3f2a9c1b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b',
-            runUrl: 'https://github.com/acme/invoices/actions/runs/7',
-            repositoryUrl: 'https://github.com/acme/invoices',
+            ...RUN,
             state: 'deploying',
             updatedAt: '2025-03-03T12:00:00Z',
           },
@@ -918,12 +810,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
         [
           'comment',
           {
-            environment: 'pr-42',
-            repository: 'acme/invoices',
-            pullRequest: 42,
-            sha: '3f2a9c1b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b',
-            runUrl: 'https://github.com/acme/invoices/actions/runs/7',
-            repositoryUrl: 'https://github.com/acme/invoices',
+            ...RUN,
             changes: {
               stacks: [
                 {
@@ -983,12 +870,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
     expect({ outcome, calls: w.reporter.calls, lines: traced(w.log.lines) }).toStrictEqual({
       outcome: {
         report: {
-          environment: 'pr-42',
-          repository: 'acme/invoices',
-          pullRequest: 42,
-          sha: '3f2a9c1b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b',
-          runUrl: 'https://github.com/acme/invoices/actions/runs/7',
-          repositoryUrl: 'https://github.com/acme/invoices',
+          ...RUN,
           changes: {
             stacks: [
               {
@@ -1026,12 +908,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
         [
           'comment',
           {
-            environment: 'pr-42',
-            repository: 'acme/invoices',
-            pullRequest: 42,
-            sha: '3f2a9c1b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b',
-            runUrl: 'https://github.com/acme/invoices/actions/runs/7',
-            repositoryUrl: 'https://github.com/acme/invoices',
+            ...RUN,
             state: 'deploying',
             updatedAt: '2025-03-03T12:00:00Z',
           },
@@ -1040,12 +917,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
         [
           'comment',
           {
-            environment: 'pr-42',
-            repository: 'acme/invoices',
-            pullRequest: 42,
-            sha: '3f2a9c1b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b',
-            runUrl: 'https://github.com/acme/invoices/actions/runs/7',
-            repositoryUrl: 'https://github.com/acme/invoices',
+            ...RUN,
             changes: {
               stacks: [
                 {
@@ -1102,12 +974,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
     }).toStrictEqual({
       outcome: {
         report: {
-          environment: 'pr-42',
-          repository: 'acme/invoices',
-          pullRequest: 42,
-          sha: '3f2a9c1b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b',
-          runUrl: 'https://github.com/acme/invoices/actions/runs/7',
-          repositoryUrl: 'https://github.com/acme/invoices',
+          ...RUN,
           changes: {
             stacks: [
               {
@@ -1160,12 +1027,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
         [
           'comment',
           {
-            environment: 'pr-42',
-            repository: 'acme/invoices',
-            pullRequest: 42,
-            sha: '3f2a9c1b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b',
-            runUrl: 'https://github.com/acme/invoices/actions/runs/7',
-            repositoryUrl: 'https://github.com/acme/invoices',
+            ...RUN,
             state: 'deploying',
             updatedAt: '2025-03-03T12:00:00Z',
           },
@@ -1174,12 +1036,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
         [
           'comment',
           {
-            environment: 'pr-42',
-            repository: 'acme/invoices',
-            pullRequest: 42,
-            sha: '3f2a9c1b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b',
-            runUrl: 'https://github.com/acme/invoices/actions/runs/7',
-            repositoryUrl: 'https://github.com/acme/invoices',
+            ...RUN,
             changes: {
               stacks: [
                 {
@@ -1288,12 +1145,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
     expect({ outcome, lines: traced(w.log.lines) }).toStrictEqual({
       outcome: {
         report: {
-          environment: 'pr-42',
-          repository: 'acme/invoices',
-          pullRequest: 42,
-          sha: '3f2a9c1b7e4d5a6b8c9d0e1f2a3b4c5d6e7f8a9b',
-          runUrl: 'https://github.com/acme/invoices/actions/runs/7',
-          repositoryUrl: 'https://github.com/acme/invoices',
+          ...RUN,
           changes: {
             stacks: [
               {
@@ -1315,12 +1167,7 @@ describe('deploy: whole outcomes, reporter calls, log lines', () => {
               status: 'CREATE_COMPLETE',
             },
           ],
-          timings: {
-            synth: 0,
-            deploy: 0,
-            tests: 0,
-            total: 0,
-          },
+          timings: NO_TIME,
           failure: {
             reason: 'pr-42 is deployed, but then: spawn sh ENOENT',
           },
