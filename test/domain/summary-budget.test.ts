@@ -19,7 +19,7 @@ const more = (n: number) => `… ${n} more not shown; see the [workflow run](${R
 const rowsOf = (text: string) => text.split('\n').filter((line) => /^\| `pr-\d+` \| \[#\d+\]/.test(line));
 
 describe('renderCleanupSummary within the budget', () => {
-  it('cuts errors, retained resources, leftovers and kept environments to the rows it shows', () => {
+  it('cuts errors, retained resources, leftovers and kept environments with their leftovers to the rows it shows', () => {
     const stale = 3000;
     const environments: SweptEnvironment[] = Array.from({ length: stale }, (_, i) => ({
       environment: `pr-${i}`,
@@ -41,7 +41,7 @@ describe('renderCleanupSummary within the budget', () => {
       environment: `pr-${stale + i}`,
       pullRequest: stale + i,
       resourceCount: 5,
-      leftovers: [],
+      leftovers: [{ arn: `arn:aws:s3:::pr-${stale + i}-logs`, type: 'AWS::S3::Bucket', outcome: 'reported' }],
     }));
     const body = renderCleanupSummary({ ...sweep, kept, environments, keptEnvironments });
     expect(body.length).toBeLessThanOrEqual(SUMMARY_BUDGET + 1);
@@ -57,6 +57,7 @@ describe('renderCleanupSummary within the budget', () => {
 
     expect(keptParts.startsWith(` (${kept})</summary>`)).toBe(true);
     expect(rowsOf(keptParts)).toHaveLength(shown);
+    expect(keptParts).toContain(`#### Resources still tagged for an environment (${shown})`);
     expect(keptParts).toContain(`${more(kept - shown)}\n\n</details>`);
   });
 
