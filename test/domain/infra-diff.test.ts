@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   gateReason,
   type InfraChanges,
+  isEmpty,
   isWildcard,
   type ResourceChange,
   replacements,
@@ -189,5 +190,16 @@ describe('gateReason', () => {
 
   it('blocks nothing for fail-on none', () => {
     expect(gateReason(changes(2, 2), 'none')).toBeUndefined();
+  });
+});
+
+describe('isEmpty', () => {
+  it('is true only when no stack has a resource, statement, managed policy or security group rule change', () => {
+    const of = (...stacks: StackChanges[]) => isEmpty({ stacks });
+    expect(of(stack({}), stack({ stack: 'pr-42-data' }))).toBe(true);
+    expect(of(stack({}), stack({ resources: [bucketPolicy] }))).toBe(false);
+    expect(of(stack({}), stack({ statements: [named('added', 'Allow')] }))).toBe(false);
+    expect(of(stack({}), stack({ managedPolicies: [policy] }))).toBe(false);
+    expect(of(stack({}), stack({ securityGroupRules: [rule] }))).toBe(false);
   });
 });
