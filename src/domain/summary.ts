@@ -73,7 +73,9 @@ export function renderCleanupSummary(report: CleanupReport): string {
     outputs: 0,
     stacks: 0,
     notes: 0,
-    environments: report.environments.length,
+    // The stale and the kept table share this row limit: start at the longer list, or the kept one
+    // would be cut to the stale count before the budget asked for any cut.
+    environments: Math.max(report.environments.length, report.keptEnvironments?.length ?? 0),
     text: MIN_TEXT,
   };
   const cutNote = `… the rest is not shown; ${seeTheRun(report.runUrl)}.`;

@@ -164,8 +164,8 @@ describe('renderCleanupSummary: totals and rows', () => {
 });
 
 describe('renderCleanupSummary: kept environments', () => {
-  // The kept table shares the stale table's row limit (limits.environments), so these sweeps have
-  // at least as many stale environments as kept ones.
+  // The kept table shares the stale table's row limit (limits.environments), which starts at the
+  // longer of the two lists.
   const stale = [env('pr-1', 'deleted'), env('pr-2', 'deleted')];
   const staleTable = [STALE_HEAD, plainRow('pr-1', '🗑️ deleted'), plainRow('pr-2', '🗑️ deleted')].join('\n');
   const totals = '**2** deleted · **0** failed · **2** kept (PR open and not expired)';
@@ -202,6 +202,35 @@ describe('renderCleanupSummary: kept environments', () => {
       summary(
         totals,
         staleTable,
+        `<details>\n<summary>Kept environments (2)</summary>\n\n${kept}\n\n${leftovers}\n\n</details>`,
+      ),
+    );
+  });
+
+  it('lists every kept environment when nothing is stale (the row limit is not the stale count)', () => {
+    const body = renderCleanupSummary({
+      ...sweep,
+      kept: 2,
+      keptEnvironments: [
+        { environment: 'pr-5', pullRequest: 5, resourceCount: 7, leftovers: [bucket('pr-5-a')] },
+        { environment: 'pr-6', pullRequest: 6, resourceCount: 1, leftovers: [] },
+      ],
+    });
+    const kept = [
+      KEPT_HEAD,
+      '| `pr-5` | [#5](https://github.com/acme/invoices/pull/5) | — | 7 |',
+      '| `pr-6` | [#6](https://github.com/acme/invoices/pull/6) | — | 1 |',
+    ].join('\n');
+    const leftovers = [
+      '#### Resources still tagged for an environment (1)',
+      LEFTOVER_INTRO,
+      '`pr-5`',
+      [LEFTOVER_HEAD, leftoverRow('pr-5-a')].join('\n'),
+    ].join('\n\n');
+    expect(body).toBe(
+      summary(
+        '**0** deleted · **0** failed · **2** kept (PR open and not expired)',
+        'No stale environments found.',
         `<details>\n<summary>Kept environments (2)</summary>\n\n${kept}\n\n${leftovers}\n\n</details>`,
       ),
     );
