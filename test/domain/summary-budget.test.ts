@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { CleanupReport, KeptEnvironment, SweptEnvironment } from '../../src/domain/report.js';
+import type { KeptEnvironment, SweptEnvironment } from '../../src/domain/report.js';
 import { renderCleanupSummary, SUMMARY_BUDGET } from '../../src/domain/summary.js';
+import { CLEANUP_RUN_URL, EMPTY_SWEEP } from '../support/reports.js';
 
 // Sweeps too large for the job summary: what the budget cuts, and that every part it keeps
 // describes the same rows.
 
-const RUN = 'https://github.com/acme/invoices/actions/runs/999';
-const sweep: CleanupReport = {
-  repository: 'acme/invoices',
-  dryRun: false,
-  kept: 0,
-  updatedAt: '2025-03-10T03:17:00Z',
-  runUrl: RUN,
-  environments: [],
-};
+const RUN = CLEANUP_RUN_URL;
+const sweep = EMPTY_SWEEP;
 const more = (n: number) => `… ${n} more not shown; see the [workflow run](${RUN}).`;
 /** Table rows of environments `pr-<n>` with a linked PR. */
 const rowsOf = (text: string) => text.split('\n').filter((line) => /^\| `pr-\d+` \| \[#\d+\]/.test(line));

@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { CleanupReport, LeftoverResource, SweptEnvironment } from '../../src/domain/report.js';
+import type { LeftoverResource, SweptEnvironment } from '../../src/domain/report.js';
 import { renderCleanupSummary } from '../../src/domain/summary.js';
+import { CLEANUP_RUN_URL, EMPTY_SWEEP } from '../support/reports.js';
 
 // The cleanup summary's parts, each asserted whole: totals, row cells, errors, leftovers, kept
 // environments, regions and pull-request links.
 
-const RUN = 'https://github.com/acme/invoices/actions/runs/999';
-const sweep: CleanupReport = {
-  repository: 'acme/invoices',
-  dryRun: false,
-  kept: 0,
-  updatedAt: '2025-03-10T03:17:00Z',
-  runUrl: RUN,
-  environments: [],
-};
+const RUN = CLEANUP_RUN_URL;
+const sweep = EMPTY_SWEEP;
 const HEAD = '## 🧹 prenv cleanup\n\nSwept `acme/invoices` at 2025-03-10 03:17 UTC.';
 const FOOT = `<sub>prenv · see the [workflow run](${RUN})</sub>\n`;
 const STALE_HEAD =

@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { markerFor } from '../../src/domain/comment.js';
-import type { EnvironmentReport } from '../../src/domain/report.js';
 import { Reporter } from '../../src/workflows/reporter.js';
 import { FakeGitHub, FakeLog, FakeStep } from '../support/fake-ports.js';
+import { READY_REPORT } from '../support/reports.js';
 
-const REPORT: EnvironmentReport = {
-  state: 'ready',
-  environment: 'pr-42',
-  repository: 'acme/invoices',
-  pullRequest: 42,
-  updatedAt: '2025-03-03T12:00:00Z',
-};
+const REPORT = READY_REPORT;
 
 function setup(github: FakeGitHub | undefined, comment = true) {
   const step = new FakeStep();
