@@ -164,6 +164,19 @@ describe('renderCleanupSummary: kept environments', () => {
   const staleTable = [STALE_HEAD, plainRow('pr-1', '🗑️ deleted'), plainRow('pr-2', '🗑️ deleted')].join('\n');
   const totals = '**2** deleted · **0** failed · **2** kept (PR open and not expired)';
   const KEPT_HEAD = '| Environment | PR | Age | Resources |\n| --- | --- | --- | --- |';
+  const PR5_LEFTOVERS = [
+    '#### Resources still tagged for an environment (1)',
+    LEFTOVER_INTRO,
+    '`pr-5`',
+    [LEFTOVER_HEAD, leftoverRow('pr-5-a')].join('\n'),
+  ].join('\n\n');
+  /** The kept environments' collapsed section: the table of these rows, then what follows it. */
+  const keptSection = (rows: readonly string[], ...after: string[]) =>
+    `<details>\n<summary>Kept environments (${rows.length})</summary>\n\n${[[KEPT_HEAD, ...rows].join('\n'), ...after].join('\n\n')}\n\n</details>`;
+  const KEPT_PR5_PR6 = [
+    '| `pr-5` | [#5](https://github.com/acme/invoices/pull/5) | — | 7 |',
+    '| `pr-6` | [#6](https://github.com/acme/invoices/pull/6) | — | 1 |',
+  ];
 
   it('lists each with its PR, age and resource count, then their leftovers', () => {
     const body = renderCleanupSummary({
@@ -182,23 +195,10 @@ describe('renderCleanupSummary: kept environments', () => {
       ],
     });
     const kept = [
-      KEPT_HEAD,
       '| `pr-5` | [#5](https://github.com/acme/invoices/pull/5) | 2 days | 7 |',
       '| `pr-6` | — | — | 0 |',
-    ].join('\n');
-    const leftovers = [
-      '#### Resources still tagged for an environment (1)',
-      LEFTOVER_INTRO,
-      '`pr-5`',
-      [LEFTOVER_HEAD, leftoverRow('pr-5-a')].join('\n'),
-    ].join('\n\n');
-    expect(body).toBe(
-      summary(
-        totals,
-        staleTable,
-        `<details>\n<summary>Kept environments (2)</summary>\n\n${kept}\n\n${leftovers}\n\n</details>`,
-      ),
-    );
+    ];
+    expect(body).toBe(summary(totals, staleTable, keptSection(kept, PR5_LEFTOVERS)));
   });
 
   it('lists every kept environment when nothing is stale (the row limit is not the stale count)', () => {
@@ -210,22 +210,11 @@ describe('renderCleanupSummary: kept environments', () => {
         { environment: 'pr-6', pullRequest: 6, resourceCount: 1, leftovers: [] },
       ],
     });
-    const kept = [
-      KEPT_HEAD,
-      '| `pr-5` | [#5](https://github.com/acme/invoices/pull/5) | — | 7 |',
-      '| `pr-6` | [#6](https://github.com/acme/invoices/pull/6) | — | 1 |',
-    ].join('\n');
-    const leftovers = [
-      '#### Resources still tagged for an environment (1)',
-      LEFTOVER_INTRO,
-      '`pr-5`',
-      [LEFTOVER_HEAD, leftoverRow('pr-5-a')].join('\n'),
-    ].join('\n\n');
     expect(body).toBe(
       summary(
         '**0** deleted · **0** failed · **2** kept (PR open and not expired)',
         'No stale environments found.',
-        `<details>\n<summary>Kept environments (2)</summary>\n\n${kept}\n\n${leftovers}\n\n</details>`,
+        keptSection(KEPT_PR5_PR6, PR5_LEFTOVERS),
       ),
     );
   });
@@ -240,18 +229,7 @@ describe('renderCleanupSummary: kept environments', () => {
         { environment: 'pr-6', pullRequest: 6, resourceCount: 1, leftovers: [] },
       ],
     });
-    const kept = [
-      KEPT_HEAD,
-      '| `pr-5` | [#5](https://github.com/acme/invoices/pull/5) | — | 7 |',
-      '| `pr-6` | [#6](https://github.com/acme/invoices/pull/6) | — | 1 |',
-    ].join('\n');
-    expect(body).toBe(
-      summary(
-        totals,
-        staleTable,
-        `<details>\n<summary>Kept environments (2)</summary>\n\n${kept}\n\n</details>`,
-      ),
-    );
+    expect(body).toBe(summary(totals, staleTable, keptSection(KEPT_PR5_PR6)));
   });
 });
 

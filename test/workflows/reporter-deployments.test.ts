@@ -3,23 +3,13 @@
  * and the run's log link only when there is a run URL.
  */
 import { describe, expect, it } from 'vitest';
-import { Reporter } from '../../src/workflows/reporter.js';
-import { FakeGitHub, FakeLog, FakeStep } from '../support/fake-ports.js';
+import { FakeGitHub } from '../support/fake-ports.js';
+import { reporterWorld } from '../support/reporter-world.js';
 
 const RUN_URL = 'https://github.com/acme/invoices/actions/runs/7';
 
-function setup(github: FakeGitHub, runUrl?: string) {
-  const step = new FakeStep();
-  const log = new FakeLog();
-  const reporter = new Reporter({
-    github,
-    step,
-    log,
-    comment: true,
-    ...(runUrl === undefined ? {} : { runUrl }),
-  });
-  return { reporter, log };
-}
+const setup = (github: FakeGitHub, runUrl?: string) =>
+  reporterWorld(github, runUrl === undefined ? {} : { runUrl });
 
 /** Two earlier deployments of pr-42 (ids 1 and 2) and one of pr-7 (id 3). */
 async function github(): Promise<FakeGitHub> {

@@ -5,18 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { renderComment } from '../../src/domain/comment.js';
 import { renderSummary } from '../../src/domain/summary.js';
-import { Reporter } from '../../src/workflows/reporter.js';
-import { FakeGitHub, FakeLog, FakeStep } from '../support/fake-ports.js';
+import { FakeGitHub } from '../support/fake-ports.js';
+import { reporterWorld } from '../support/reporter-world.js';
 import { READY_REPORT } from '../support/reports.js';
 
 const REPORT = READY_REPORT;
 
-function setup(github: FakeGitHub) {
-  const step = new FakeStep();
-  const log = new FakeLog();
-  const reporter = new Reporter({ github, step, log, comment: true });
-  return { reporter, log, step };
-}
+const setup = (github: FakeGitHub) => reporterWorld(github);
 
 const DOWN = '. GitHub looks unavailable: prenv sends it no more updates in this run.';
 const DEPLOYMENTS_HINT = ' (does the job have `permissions: deployments: write`?)';

@@ -1,23 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { markerFor } from '../../src/domain/comment.js';
-import { Reporter } from '../../src/workflows/reporter.js';
-import { FakeGitHub, FakeLog, FakeStep } from '../support/fake-ports.js';
+import type { Reporter } from '../../src/workflows/reporter.js';
+import { FakeGitHub } from '../support/fake-ports.js';
+import { reporterWorld } from '../support/reporter-world.js';
 import { READY_REPORT } from '../support/reports.js';
 
 const REPORT = READY_REPORT;
 
-function setup(github: FakeGitHub | undefined, comment = true) {
-  const step = new FakeStep();
-  const log = new FakeLog();
-  const reporter = new Reporter({
-    github,
-    step,
-    log,
-    comment,
-    runUrl: 'https://github.com/acme/invoices/actions/runs/7',
-  });
-  return { step, log, reporter, github };
-}
+const setup = (github: FakeGitHub | undefined, comment = true) =>
+  reporterWorld(github, { comment, runUrl: 'https://github.com/acme/invoices/actions/runs/7' });
 
 /** Everything a deploy run asks of the reporter. */
 async function deployRun(reporter: Reporter): Promise<void> {
