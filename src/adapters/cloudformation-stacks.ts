@@ -13,18 +13,21 @@ import {
 import type { FailureCause } from '../domain/report.js';
 import type { AwsSession, Clock, StackInfo, StackResource, StacksPort } from '../ports.js';
 import { clientConfig, credentialProvider } from './aws-config.js';
-import { SETTLE_POLL_MS } from './polling.js';
+import { settleIntervalMs } from './polling.js';
 
 export { DEPLOY_POLL_MS, SETTLE_POLL_MS } from './polling.js';
 
 /** CloudFormation through the AWS SDK. */
 export class CloudFormationStacks implements StacksPort {
   private readonly client: CloudFormationClient;
+  /** Status waits in progress at once, which share the region's read quota. */
+  private waiting = 0;
 
+  /** pollMs: poll-interval-ms, each wait's own interval; undefined: settleIntervalMs, shared. */
   constructor(
     session: Pick<AwsSession, 'region' | 'credentials' | 'current'>,
     private readonly clock: Clock,
-    private readonly pollMs = SETTLE_POLL_MS,
+    private readonly pollMs?: number,
   ) {
     this.client = new CloudFormationClient(clientConfig(session.region, credentialProvider(session)));
   }
@@ -60,7 +63,15 @@ export class CloudFormationStacks implements StacksPort {
   }
 
   async settle(id: string, timeoutMs: number): Promise<StackInfo | undefined> {
-    const deadline = this.clock.now().getTime() + timeoutMs;
+    this.waiting++;
+    try {
+      return await this.waitFor(id, this.clock.now().getTime() + timeoutMs);
+    } finally {
+      this.waiting--;
+    }
+  }
+
+  private async waitFor(id: string, deadline: number): Promise<StackInfo | undefined> {
     for (;;) {
       let stack: Stack | undefined;
       try {
@@ -73,7 +84,7 @@ export class CloudFormationStacks implements StacksPort {
       if (!stack.StackStatus?.endsWith('_IN_PROGRESS') || this.clock.now().getTime() >= deadline) {
         return toInfo(stack);
       }
-      await this.clock.sleep(this.pollMs);
+      await this.clock.sleep(this.pollMs ?? settleIntervalMs(this.waiting));
     }
   }
 

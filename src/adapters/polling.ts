@@ -9,6 +9,20 @@
 export const SETTLE_POLL_MS = 1_500;
 
 /**
+ * prenv's status reads of every stack it waits for at once, together, at most: one account's
+ * CloudFormation read quota is shared by every PR deploying in it (the tests model 2 reads/s with a
+ * burst of 20, test/support/realism/read-quota.ts). A destroy of up to three stacks reads each every
+ * 1.5 s; a cleanup sweep deleting twelve stacks at once reads each every 6 s, where 1.5 s would be
+ * 8 reads/s and throttled (test/action/polling-sweep.test.ts).
+ */
+export const SETTLE_READS_PER_SECOND = 2;
+
+/** How long a status wait sleeps between reads while `waiting` stacks are being waited for at once. */
+export function settleIntervalMs(waiting: number): number {
+  return Math.max(SETTLE_POLL_MS, (Math.max(1, waiting) * 1000) / SETTLE_READS_PER_SECOND);
+}
+
+/**
  * How often toolkit-lib reads a deploying stack, unless poll-interval-ms says otherwise: its one
  * setting drives both its event monitor (DescribeStackEvents, default 2 s) and its status wait
  * (DescribeStacks, default 5 s). 2.5 s for both is 0.8 reads/s per stack, within the same budget

@@ -1,6 +1,7 @@
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudFormationStacks } from '../../src/adapters/cloudformation-stacks.js';
+import { settleIntervalMs } from '../../src/adapters/polling.js';
 import type { Clock } from '../../src/ports.js';
 import { type AwsProxy, startAwsProxy } from '../support/aws-proxy.js';
 import { MOTO_ENV, type Moto, startMoto } from '../support/moto.js';
@@ -68,6 +69,71 @@ describe('CloudFormationStacks polling a stack in progress, with the defaults (r
     expect(lag).toBeLessThanOrEqual(1_500);
     expect((window?.reads ?? 0) / 40).toBeLessThanOrEqual(1);
     expect(new Set(sleeps)).toEqual(new Set([1_500]));
+    proxy.configure({});
+  });
+
+  it('spaces the reads of six stacks deleting at once to 2 reads per second together', async () => {
+    // A virtual clock that moves only when every wait sleeps: then to the earliest wake-up.
+    let clock = 2_000_000;
+    let running = 6;
+    const sleepers: { at: number; wake: () => void }[] = [];
+    const sleeps: number[] = [];
+    const advance = () => {
+      if (running === 0 || sleepers.length < running) return;
+      sleepers.sort((a, b) => a.at - b.at);
+      const next = sleepers.shift();
+      if (next === undefined) return;
+      clock = Math.max(clock, next.at);
+      next.wake();
+    };
+    const fake: Clock = {
+      now: () => new Date(clock),
+      sleep: (ms) =>
+        new Promise<void>((wake) => {
+          sleeps.push(ms);
+          sleepers.push({ at: clock + ms, wake });
+          advance();
+        }),
+    };
+    const operations = stackOperationsInProgress({
+      msPerSecond: 1000,
+      seconds: { delete: 40 },
+      now: () => clock,
+    });
+    const cfn = new CloudFormationClient({
+      region: MOTO_ENV.AWS_REGION,
+      endpoint: moto.endpoint,
+      credentials,
+    });
+    const ids: string[] = [];
+    for (let i = 1; i <= running; i++) {
+      const { StackId } = await cfn.send(
+        new CreateStackCommand({ StackName: `pr-6${i}-api`, TemplateBody: TEMPLATE }),
+      );
+      ids.push(StackId ?? '');
+    }
+    cfn.destroy();
+    proxy.configure({ realism: [operations] });
+    const stacks = new CloudFormationStacks({ region: MOTO_ENV.AWS_REGION, credentials }, fake);
+
+    for (const id of ids) await stacks.delete(id);
+    const settled = await Promise.all(
+      ids.map((id) =>
+        stacks.settle(id, 600_000).finally(() => {
+          running--;
+          advance();
+        }),
+      ),
+    );
+
+    expect(settled).toEqual(ids.map(() => undefined));
+    expect(operations.windows).toHaveLength(6);
+    // Each stack read every 3 s (six waits, 2 reads/s together); at 1.5 s each they would read 4/s.
+    expect(new Set(sleeps)).toEqual(new Set([settleIntervalMs(6)]));
+    expect(settleIntervalMs(6)).toBe(3_000);
+    const reads = operations.windows.reduce((sum, window) => sum + window.reads, 0);
+    expect(reads / 40).toBeLessThanOrEqual(2 + 6 / 40);
+    for (const window of operations.windows) expect(clock - window.endsAt).toBeLessThanOrEqual(3_000);
     proxy.configure({});
   });
 });

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { SETTLE_POLL_MS, SETTLE_READS_PER_SECOND, settleIntervalMs } from '../../src/adapters/polling.js';
+
+describe('settleIntervalMs: status waits share the region read quota', () => {
+  it('reads each stack every 1.5 s while up to three are waited for', () => {
+    expect([1, 2, 3].map(settleIntervalMs)).toEqual([SETTLE_POLL_MS, SETTLE_POLL_MS, SETTLE_POLL_MS]);
+  });
+
+  it('spaces the reads out beyond that, so that together they stay at 2 reads per second', () => {
+    expect(settleIntervalMs(4)).toBe(2_000);
+    expect(settleIntervalMs(12)).toBe(6_000);
+    for (const waiting of [1, 2, 3, 4, 5, 12, 50]) {
+      const perSecond = (waiting * 1000) / settleIntervalMs(waiting);
+      expect(perSecond).toBeLessThanOrEqual(SETTLE_READS_PER_SECOND);
+      expect(1000 / settleIntervalMs(waiting)).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('treats no wait (or a miscount) as one', () => {
+    expect(settleIntervalMs(0)).toBe(SETTLE_POLL_MS);
+    expect(settleIntervalMs(-1)).toBe(SETTLE_POLL_MS);
+  });
+});
