@@ -3,7 +3,6 @@ import { CdkToolkit } from './adapters/cdk-toolkit.js';
 import { ShellCommandRunner } from './adapters/command-runner.js';
 import type { RunContext } from './adapters/github-context.js';
 import { JUnitReader } from './adapters/junit-reader.js';
-import { DEPLOY_POLL_MS } from './adapters/polling.js';
 import { systemClock } from './adapters/system-clock.js';
 import { awsPorts } from './aws-ports.js';
 import { isWithheld } from './domain/env-names.js';
@@ -99,7 +98,7 @@ export async function runPlan(run: PlannedRun): Promise<string | undefined> {
       // (in its own process), so that a deploy does not wait for it after synth.
       const cdk = CdkToolkit.lazy(session, log, appEnvironment(env), {
         hideOutputs: inputs.hideOutputs,
-        pollIntervalMs: inputs.pollIntervalMs ?? DEPLOY_POLL_MS,
+        ...(inputs.pollIntervalMs === undefined ? {} : { pollIntervalMs: inputs.pollIntervalMs }),
       });
       const outcome = await deploy(
         {

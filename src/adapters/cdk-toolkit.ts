@@ -22,6 +22,7 @@ import { DirectoryAssembly, readAssembly, writeTags } from './cdk-assembly.js';
 import { deploymentMethodFor, hotswappedResources } from './cdk-hotswap.js';
 import { maskOutputs, nameFromArn, renderMessage, stackNameOf, tailOf } from './cdk-messages.js';
 import { synthesizeApp, type ToolkitSynth } from './cdk-synth.js';
+import { deployIntervalMs } from './polling.js';
 
 type Listener = (message: IoMessage<unknown>) => void;
 type ToolkitLib = typeof import('@aws-cdk/toolkit-lib');
@@ -30,7 +31,7 @@ type ToolkitLib = typeof import('@aws-cdk/toolkit-lib');
 export interface CdkToolkitOptions {
   /**
    * Milliseconds between reads of stack events and status while a stack changes (the input
-   * poll-interval-ms). @default toolkit-lib's own: events every 2 s, status every 5 s
+   * poll-interval-ms). @default deployIntervalMs: 2.5 s, longer when more than two stacks deploy at once
    */
   readonly pollIntervalMs?: number;
   /** Output names or globs (the input hide-outputs) whose values are masked, beside secret-looking ones. */
@@ -273,6 +274,7 @@ export class CdkToolkit implements Omit<CdkPort, 'diff'>, ToolkitSynth {
     };
     try {
       const source = await this.toolkit.fromAssemblyDirectory(assembly.directory);
+      const concurrency = Math.min(stacks.length, 8);
       await this.toolkit.deploy(source, {
         stacks: {
           strategy: this.lib.StackSelectionStrategy.PATTERN_MUST_MATCH,
@@ -280,11 +282,10 @@ export class CdkToolkit implements Omit<CdkPort, 'diff'>, ToolkitSynth {
           expand: this.lib.ExpandStackSelection.NONE,
         },
         deploymentMethod: deploymentMethodFor(options.method, stacks[0]),
-        concurrency: Math.min(stacks.length, 8),
-        // Unset, toolkit-lib polls at its defaults, which keep within CloudFormation's API quota.
-        ...(this.options.pollIntervalMs === undefined
-          ? {}
-          : { stackEventPollingInterval: this.options.pollIntervalMs }),
+        concurrency,
+        // Unset (poll-interval-ms empty): spaced out by how many stacks deploy at once, so that
+        // together they keep within the account's CloudFormation read quota.
+        stackEventPollingInterval: this.options.pollIntervalMs ?? deployIntervalMs(concurrency),
       });
       return undefined;
     } catch (error) {

@@ -29,3 +29,20 @@ export function settleIntervalMs(waiting: number): number {
  * (toolkit-lib's defaults were 0.7), and notices a finished deploy 1.25 s late on average instead of 2.5 s.
  */
 export const DEPLOY_POLL_MS = 2_500;
+
+/**
+ * toolkit-lib's reads of the stacks it deploys at once, together, at most: half of what status waits
+ * may use, because around each stack's deploy toolkit-lib also reads about seven times in a burst
+ * (the toolkit stack per asset, the stack, its template, the change set): a four-stack deploy read
+ * 27 times in 2 s before its first poll (test/action/polling.test.ts).
+ */
+export const DEPLOY_READS_PER_SECOND = 1;
+
+/**
+ * toolkit-lib's interval when it deploys up to `concurrency` stacks at once: two reads (events and
+ * status) per stack per interval. One stack: 2.5 s; two: 4 s; four: 8 s, where 2.5 s would be 3.2
+ * reads/s and throttled (test/action/polling.test.ts).
+ */
+export function deployIntervalMs(concurrency: number): number {
+  return Math.max(DEPLOY_POLL_MS, (Math.max(1, concurrency) * 2 * 1000) / DEPLOY_READS_PER_SECOND);
+}

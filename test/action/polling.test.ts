@@ -28,6 +28,7 @@ beforeAll(async () => {
   proxy = await startAwsProxy(moto.endpoint);
   github.addPull({ number: 42, state: 'open' });
   github.addPull({ number: 43, state: 'open' });
+  github.addPull({ number: 44, state: 'open' });
 });
 afterAll(async () => {
   await Promise.all([proxy?.close(), github?.close()]);
@@ -94,5 +95,46 @@ describe('CloudFormation reads while stacks change', () => {
     expect(readRate(operations.windows.filter((window) => window.stack === 'pr-43-data'))).toBeGreaterThan(1);
     expect(quota.counts.throttled).toBeGreaterThan(0);
     proxy.configure({});
+  }, 300_000);
+
+  it('four stacks deploying at once poll once a second together, and are not throttled meanwhile', async () => {
+    // toolkit-lib reads each deploying stack twice per interval (events and status): at 2.5 s, four
+    // stacks would read 3.2 times a second, and over a 20 s create empty the bucket of 20.
+    const operations = stackOperationsInProgress({ msPerSecond: MS_PER_SECOND, seconds: { create: 200 } });
+    const quota = readQuota(QUOTA);
+    proxy.configure({ realism: [quota, operations] });
+    const run = await runAction({
+      moto,
+      github,
+      env: { AWS_ENDPOINT_URL: proxy.endpoint },
+      inputs: { ...inputs, 'app-dir': 'test/fixtures/apps/four-stacks', 'poll-interval-ms': '' },
+      eventOverrides: { number: 44, pull_request: { number: 44 } },
+    });
+    proxy.configure({});
+
+    expect(run.exitCode, run.log).toBe(0);
+    const created = operations.windows.filter((window) => window.stack.startsWith('pr-44-'));
+    expect(created.map((window) => window.stack).sort()).toEqual(
+      ['alpha', 'bravo', 'charlie', 'delta'].map((id) => `pr-44-${id}`),
+    );
+    const seen = JSON.stringify({
+      windows: created.map(({ snapshot: _, ...window }) => window),
+      quota: quota.counts,
+      throttledAt: quota.throttledAt,
+    });
+    // They were deployed at once (each started before any other ended) ...
+    const lastStart = Math.max(...created.map((window) => window.startedAt));
+    const firstEnd = Math.min(...created.map((window) => window.endsAt));
+    expect(lastStart, seen).toBeLessThan(firstEnd);
+    // ... read about once a second together while they were in progress (1.25: each window's first
+    // reads) ...
+    const reads = created.reduce((sum, window) => sum + window.reads, 0);
+    expect(reads / ((firstEnd - lastStart) / 1000), seen).toBeLessThanOrEqual(1.25);
+    // ... and nothing was throttled while they were polled. (toolkit-lib's own reads before each
+    // stack's deploy, about seven per stack in a burst, may be: the SDK retries them.)
+    expect(
+      quota.throttledAt.filter((at) => at > lastStart + 2_000 && at < firstEnd),
+      seen,
+    ).toEqual([]);
   }, 300_000);
 });

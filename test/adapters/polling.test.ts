@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { SETTLE_POLL_MS, SETTLE_READS_PER_SECOND, settleIntervalMs } from '../../src/adapters/polling.js';
+import {
+  DEPLOY_POLL_MS,
+  DEPLOY_READS_PER_SECOND,
+  deployIntervalMs,
+  SETTLE_POLL_MS,
+  SETTLE_READS_PER_SECOND,
+  settleIntervalMs,
+} from '../../src/adapters/polling.js';
 
 describe('settleIntervalMs: status waits share the region read quota', () => {
   it('reads each stack every 1.5 s while up to three are waited for', () => {
@@ -19,5 +26,17 @@ describe('settleIntervalMs: status waits share the region read quota', () => {
   it('treats no wait (or a miscount) as one', () => {
     expect(settleIntervalMs(0)).toBe(SETTLE_POLL_MS);
     expect(settleIntervalMs(-1)).toBe(SETTLE_POLL_MS);
+  });
+});
+
+describe('deployIntervalMs: toolkit-lib polls the stacks it deploys at once within 1 read a second', () => {
+  it('polls one stack every 2.5 s, and more stacks less often, two reads per stack per interval', () => {
+    expect(deployIntervalMs(1)).toBe(DEPLOY_POLL_MS);
+    expect(deployIntervalMs(2)).toBe(4_000);
+    expect(deployIntervalMs(4)).toBe(8_000);
+    for (const stacks of [1, 2, 3, 4, 8]) {
+      expect((stacks * 2 * 1000) / deployIntervalMs(stacks)).toBeLessThanOrEqual(DEPLOY_READS_PER_SECOND);
+    }
+    expect(deployIntervalMs(0)).toBe(DEPLOY_POLL_MS);
   });
 });

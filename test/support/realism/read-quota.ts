@@ -13,6 +13,8 @@ export interface ReadQuotaOptions {
 /** The switch, and how many reads it let through or throttled. */
 export interface ReadQuota extends RealismSwitch {
   readonly counts: { allowed: number; throttled: number };
+  /** When each throttled read came (`now()`). */
+  readonly throttledAt: readonly number[];
 }
 
 /**
@@ -24,11 +26,13 @@ export function readQuota(options: ReadQuotaOptions): ReadQuota {
   const now = options.now ?? Date.now;
   const service = options.service ?? 'cloudformation';
   const counts = { allowed: 0, throttled: 0 };
+  const throttledAt: number[] = [];
   let tokens = options.burst;
   let refilledAt = now();
   return {
     name: 'read-quota',
     counts,
+    throttledAt,
     async handle(request, next) {
       if (request.service !== service || !isRead(request.action)) return next();
       const at = now();
@@ -36,6 +40,7 @@ export function readQuota(options: ReadQuotaOptions): ReadQuota {
       refilledAt = at;
       if (tokens < 1) {
         counts.throttled++;
+        throttledAt.push(at);
         return awsError(service, { status: 400, code: 'Throttling', message: 'Rate exceeded' }, 'read-quota');
       }
       tokens--;
