@@ -143,12 +143,13 @@ export function ownershipTags(values: {
 
 /**
  * The stack's expires-at, kept while at least half the TTL is left (tags must not change from push
- * to push); undefined when it is missing or due for renewal.
+ * to push), as prenv writes it (UTC, seconds); undefined when it is missing, unreadable as an
+ * ISO-8601 date and time, or due for renewal.
  */
 export function keptExpiry(tags: Tags, now: Date, ttlHours: number): string | undefined {
-  const at = Date.parse(tags[TAG.expiresAt] ?? '');
-  return Number.isFinite(at) && at >= now.getTime() + (ttlHours * 3_600_000) / 2
-    ? tags[TAG.expiresAt]
+  const at = expiryOf(tags);
+  return at !== undefined && at >= now.getTime() + (ttlHours * 3_600_000) / 2
+    ? isoSeconds(new Date(at))
     : undefined;
 }
 
@@ -160,11 +161,19 @@ export function isoSeconds(date: Date): string {
 /** ISO-8601 date and time with an explicit zone, as ownershipTags writes it (2026-11-27T20:00:00Z). */
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/**
+ * The expires-at tag in milliseconds; undefined when missing or not an ISO-8601 date and time with
+ * a zone. Date.parse alone is lenient: it reads "1" or "soon 1" as 2001, and "3000" as the year 3000.
+ */
+function expiryOf(tags: Tags): number | undefined {
+  const raw = tags[TAG.expiresAt]?.trim();
+  if (raw === undefined || !ISO_DATE_TIME.test(raw)) return undefined;
+  const at = Date.parse(raw);
+  return Number.isFinite(at) ? at : undefined;
+}
+
 /** True when the stack's expires-at tag is in the past (a missing or unreadable tag never expires). */
 export function isExpired(tags: Tags, now: Date): boolean {
-  const raw = tags[TAG.expiresAt]?.trim();
-  // Date.parse alone is lenient: it reads "1" or "soon 1" as 2001, which would make garbage look expired.
-  if (raw === undefined || !ISO_DATE_TIME.test(raw)) return false;
-  const at = Date.parse(raw);
-  return Number.isFinite(at) && at <= now.getTime();
+  const at = expiryOf(tags);
+  return at !== undefined && at <= now.getTime();
 }

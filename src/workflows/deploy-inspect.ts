@@ -157,7 +157,7 @@ async function whyDeploy(
   return undefined;
 }
 
-/** The latest of some ISO timestamps. */
+/** The latest of some expiries as keptExpiry gives them (UTC, to the second: text order is time order). */
 function latestOf(values: readonly (string | undefined)[]): string | undefined {
   return values
     .filter((value): value is string => value !== undefined && value !== '')

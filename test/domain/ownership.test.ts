@@ -326,6 +326,17 @@ describe('keptExpiry: the one tag that may change, and only rarely', () => {
     expect(keptExpiry({}, now, 72)).toBeUndefined();
     expect(keptExpiry(at('soon'), now, 72)).toBeUndefined();
   });
+
+  it('renews an expiry that only a lenient date parser reads (which isExpired would never expire)', () => {
+    // Date.parse reads "3000" as the year 3000: kept, it would be copied onto every stack for good.
+    expect(keptExpiry(at('3000'), now, 72)).toBeUndefined();
+    expect(keptExpiry(at('June 5, 2026'), now, 72)).toBeUndefined();
+  });
+
+  it('keeps an expiry written with an offset or milliseconds as prenv writes it (UTC, seconds)', () => {
+    expect(keptExpiry(at('2026-06-05T02:00:00+02:00'), now, 72)).toBe('2026-06-05T00:00:00Z');
+    expect(keptExpiry(at(' 2026-06-05T00:00:00.250Z '), now, 72)).toBe('2026-06-05T00:00:00Z');
+  });
 });
 
 describe('ownership tags written loosely', () => {
