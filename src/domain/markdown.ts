@@ -61,6 +61,19 @@ export function codeSpan(s: string): string {
   return pad ? `${fence} ${text} ${fence}` : `${fence}${text}${fence}`;
 }
 
+/**
+ * Markdown text with its code spans, as codeSpan writes them, back to their text: a span's fence is
+ * closed only by a run of backticks of the same length, and one space is taken off each side when
+ * both have one (CommonMark), so a value holding backticks comes back whole.
+ */
+export function unwrapCodeSpans(markdown: string): string {
+  return markdown.replace(/(?<!`)(`+)(?!`)(.*?)(?<!`)\1(?!`)/g, (_span, _fence, inner: string) =>
+    inner.length > 2 && inner.startsWith(' ') && inner.endsWith(' ') && inner.trim() !== ''
+      ? inner.slice(1, -1)
+      : inner,
+  );
+}
+
 /** A code span for a GFM table cell: pipes escaped the way tables require, even in code. */
 export function codeCell(s: string): string {
   // A backslash right before a pipe would pair with the escape; the joiner keeps them apart.

@@ -9,6 +9,7 @@ import {
   link,
   safeHref,
   truncate,
+  unwrapCodeSpans,
   urlLink,
 } from '../../src/domain/markdown.js';
 
@@ -107,6 +108,24 @@ describe('codeSpan', () => {
     expect(out).not.toContain('<!--');
     expect(out).not.toContain('<script');
     expect(out.replaceAll(BREAK, '')).toBe('`<!-- prenv:pr-1 --> <script>`');
+  });
+});
+
+describe('unwrapCodeSpans', () => {
+  it('gives back what codeSpan wrapped, backticks and spaces inside included', () => {
+    for (const text of ['pr-42-api', 'a`b', 'a ``` b', '`start', 'end`', '`both`', 'x y', 'sqs:*']) {
+      expect(unwrapCodeSpans(codeSpan(text)).replaceAll(BREAK, '')).toBe(text);
+    }
+    expect(unwrapCodeSpans(codeSpan(''))).toBe(' ');
+  });
+
+  it('unwraps every span of a line and leaves the text around them', () => {
+    const line = `IAM statement added: Allow ${codeSpan('sqs:*')} on ${codeSpan('arn:`x`')} (**wildcard**)`;
+    expect(unwrapCodeSpans(line)).toBe('IAM statement added: Allow sqs:* on arn:`x` (**wildcard**)');
+  });
+
+  it('leaves a lone backtick that opens no span', () => {
+    expect(unwrapCodeSpans('a ` b')).toBe('a ` b');
   });
 });
 
