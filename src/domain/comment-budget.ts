@@ -106,7 +106,8 @@ function hardCut(sections: readonly Section[], budget: number, cutNote: string):
   const body = joinSections(rest);
   const room = Math.max(0, budget - headText.length - cutNote.length - 200);
   const end = body.lastIndexOf('\n', room);
-  let kept = body.slice(0, Math.max(end, 0));
+  // Ending at a line break that follows a blank line would leave that blank line before the note.
+  let kept = body.slice(0, Math.max(end, 0)).trimEnd();
   const open = (kept.match(/^<details>$/gm) ?? []).length - (kept.match(/^<\/details>$/gm) ?? []).length;
   kept += '\n\n</details>'.repeat(Math.max(0, open));
   return joinSections([

@@ -54,6 +54,27 @@ describe('fitToBudget', () => {
   });
 });
 
+describe('fitToBudget, where a hard cut ends', () => {
+  it('leaves no blank lines before the cut note when the cut falls after a blank line', () => {
+    // Paragraphs of one line each, a blank line between: whichever line the cut lands on, the kept
+    // text may end in the blank line before the next paragraph.
+    for (const budget of [1_000, 1_003, 1_010, 1_017, 1_024]) {
+      const body = fitToBudget(
+        () => [
+          { kind: 'fixed', text: '### head' },
+          { kind: 'fixed', text: Array.from({ length: 400 }, (_, i) => `para ${i}`).join('\n\n') },
+        ],
+        none,
+        budget,
+        '… the rest is not shown.',
+      );
+      expect(body.length).toBeLessThanOrEqual(budget);
+      expect(body).not.toMatch(/\n\n\n/);
+      expect(body.endsWith('\n\n… the rest is not shown.')).toBe(true);
+    }
+  });
+});
+
 describe('fitToBudget, how it shrinks', () => {
   it('keeps a body exactly as long as the budget whole', () => {
     const render = (limits: Limits): Section[] => [{ kind: 'fixed', text: 'x'.repeat(limits.text) }];
