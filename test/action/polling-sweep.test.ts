@@ -8,7 +8,7 @@ import { type GitHubServer, startGitHubServer } from '../support/github-server.j
 import { type Moto, startMoto } from '../support/moto.js';
 import { liveStackNames, ownedTags, plantStacks } from '../support/moto-stacks.js';
 import { readQuota } from '../support/realism/read-quota.js';
-import { type StackWindow, stackOperationsInProgress } from '../support/realism/stack-operations.js';
+import { readRate, stackOperationsInProgress } from '../support/realism/stack-operations.js';
 import { runAction } from '../support/run-action.js';
 
 // As in polling.test.ts: 100 ms per CloudFormation second, the account's reads a bucket of 20
@@ -38,11 +38,6 @@ afterAll(async () => {
   await Promise.all([proxy?.close(), github?.close()]);
   await moto?.stop();
 });
-
-function readRate(windows: readonly StackWindow[]): number {
-  const seconds = windows.reduce((sum, window) => sum + (window.endsAt - window.startedAt) / 1000, 0);
-  return windows.reduce((sum, window) => sum + window.reads, 0) / seconds;
-}
 
 describe('a sweep of twelve stacks deleting at once, with the polling prenv uses on AWS', () => {
   it('stays within the account read quota: never throttled, every stack deleted', async () => {

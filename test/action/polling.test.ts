@@ -3,7 +3,7 @@ import { type AwsProxy, startAwsProxy } from '../support/aws-proxy.js';
 import { type GitHubServer, startGitHubServer } from '../support/github-server.js';
 import { type Moto, startMoto } from '../support/moto.js';
 import { readQuota } from '../support/realism/read-quota.js';
-import { type StackWindow, stackOperationsInProgress } from '../support/realism/stack-operations.js';
+import { readRate, stackOperationsInProgress } from '../support/realism/stack-operations.js';
 import { runAction } from '../support/run-action.js';
 
 // Real CloudFormation keeps a stack *_IN_PROGRESS for minutes and shares one read quota among every
@@ -34,12 +34,6 @@ afterAll(async () => {
   await Promise.all([proxy?.close(), github?.close()]);
   await moto?.stop();
 });
-
-/** CloudFormation reads per second per stack while stacks were in progress, on average. */
-function readRate(windows: readonly StackWindow[]): number {
-  const seconds = windows.reduce((sum, window) => sum + (window.endsAt - window.startedAt) / 1000, 0);
-  return windows.reduce((sum, window) => sum + window.reads, 0) / seconds;
-}
 
 describe('CloudFormation reads while stacks change', () => {
   it('with the defaults, deploy and destroy read about once a second per stack and are never throttled', async () => {

@@ -266,3 +266,9 @@ export function topLevelMembers(xml: string, list: string): string[] {
   }
   return members;
 }
+
+/** CloudFormation reads per second per stack while stacks were in progress, on average. */
+export function readRate(windows: readonly StackWindow[]): number {
+  const seconds = windows.reduce((sum, window) => sum + (window.endsAt - window.startedAt) / 1000, 0);
+  return windows.reduce((sum, window) => sum + window.reads, 0) / seconds;
+}
