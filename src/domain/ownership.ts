@@ -147,7 +147,7 @@ export function ownershipTags(values: {
  * ISO-8601 date and time, or due for renewal.
  */
 export function keptExpiry(tags: Tags, now: Date, ttlHours: number): string | undefined {
-  const at = expiryOf(tags);
+  const at = parseExpiry(tags[TAG.expiresAt]);
   return at !== undefined && at >= now.getTime() + (ttlHours * 3_600_000) / 2
     ? isoSeconds(new Date(at))
     : undefined;
@@ -162,18 +162,24 @@ export function isoSeconds(date: Date): string {
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /**
- * The expires-at tag in milliseconds; undefined when missing or not an ISO-8601 date and time with
+ * An expires-at value in milliseconds; undefined when missing or not an ISO-8601 date and time with
  * a zone. Date.parse alone is lenient: it reads "1" or "soon 1" as 2001, and "3000" as the year 3000.
  */
-function expiryOf(tags: Tags): number | undefined {
-  const raw = tags[TAG.expiresAt]?.trim();
+function parseExpiry(value: string | undefined): number | undefined {
+  const raw = value?.trim();
   if (raw === undefined || !ISO_DATE_TIME.test(raw)) return undefined;
   const at = Date.parse(raw);
   return Number.isFinite(at) ? at : undefined;
 }
 
+/** The latest of some expires-at values, as prenv writes them (UTC, seconds); unreadable ones are skipped. */
+export function latestExpiry(values: readonly (string | undefined)[]): string | undefined {
+  const times = values.map(parseExpiry).filter((at): at is number => at !== undefined);
+  return times.length === 0 ? undefined : isoSeconds(new Date(Math.max(...times)));
+}
+
 /** True when the stack's expires-at tag is in the past (a missing or unreadable tag never expires). */
 export function isExpired(tags: Tags, now: Date): boolean {
-  const at = expiryOf(tags);
+  const at = parseExpiry(tags[TAG.expiresAt]);
   return at !== undefined && at <= now.getTime();
 }

@@ -1,5 +1,13 @@
 import { templateHash } from '../domain/fingerprint.js';
-import { describeOwner, keptExpiry, LEGACY_TAG, ownerOf, ownershipTags, TAG } from '../domain/ownership.js';
+import {
+  describeOwner,
+  keptExpiry,
+  LEGACY_TAG,
+  latestExpiry,
+  ownerOf,
+  ownershipTags,
+  TAG,
+} from '../domain/ownership.js';
 import { type EnvironmentState, emptyState, type StackState } from '../domain/state.js';
 import { waveOf } from '../domain/waves.js';
 import { DeployError, messageOf, OwnershipError } from '../errors.js';
@@ -51,7 +59,7 @@ export async function planDeploy(
   // left, then renewed, so an open PR that keeps pushing is never swept.
   const live = [...existing.values()];
   const createdAt = live.map((stack) => stack.tags[TAG.createdAt]).find((value) => value);
-  const sharedExpiry = latestOf(live.map((stack) => keptExpiry(stack.tags, now, ttlHours)));
+  const sharedExpiry = latestExpiry(live.map((stack) => keptExpiry(stack.tags, now, ttlHours)));
   const tagsFor = (expiresAt: string | undefined) =>
     ownershipTags({
       repository: request.repository,
@@ -155,14 +163,6 @@ async function whyDeploy(
   }
   if (recorded.fingerprint !== stack.fingerprint) return { reason: 'it changed', hotswappable: true };
   return undefined;
-}
-
-/** The latest of some expiries as keptExpiry gives them (UTC, to the second: text order is time order). */
-function latestOf(values: readonly (string | undefined)[]): string | undefined {
-  return values
-    .filter((value): value is string => value !== undefined && value !== '')
-    .sort()
-    .at(-1);
 }
 
 /** Looks at every stack of the app before any write: refuses foreign stacks, repairs or waits on odd states. */

@@ -1,6 +1,6 @@
 import { safeHref } from '../domain/markdown.js';
 import type { ArrangedOutputs } from '../domain/outputs.js';
-import { TAG } from '../domain/ownership.js';
+import { latestExpiry, TAG } from '../domain/ownership.js';
 import type { TestSummary } from '../domain/report.js';
 import { BlockedError, DeployError, messageOf, PrenvError } from '../errors.js';
 import type { PullRequestState } from '../ports.js';
@@ -150,7 +150,7 @@ async function succeed(
   const result = testResult(tests);
   record.finish(arranged, result);
   // Unchanged stacks keep their tags: the environment expires when its latest written tag says.
-  const expiresAt = latest([
+  const expiresAt = latestExpiry([
     ...(record.deployedAny ? plan.changed.map((stack) => stack.tags[TAG.expiresAt]) : []),
     ...[...plan.existing.values()].map((stack) => stack.tags[TAG.expiresAt]),
   ]);
@@ -250,12 +250,4 @@ function urlOf(arranged: { url?: string; urlOutput?: string }): { url?: string; 
     url: arranged.url,
     ...(arranged.urlOutput === undefined ? {} : { urlOutput: arranged.urlOutput }),
   };
-}
-
-/** The latest of some ISO timestamps. */
-function latest(values: readonly (string | undefined)[]): string | undefined {
-  return values
-    .filter((value): value is string => value !== undefined && value !== '')
-    .sort()
-    .at(-1);
 }

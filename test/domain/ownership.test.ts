@@ -4,6 +4,7 @@ import {
   isExpired,
   isoSeconds,
   keptExpiry,
+  latestExpiry,
   MANAGED_BY,
   mayDelete,
   ownedByPullRequest,
@@ -336,6 +337,17 @@ describe('keptExpiry: the one tag that may change, and only rarely', () => {
   it('keeps an expiry written with an offset or milliseconds as prenv writes it (UTC, seconds)', () => {
     expect(keptExpiry(at('2026-06-05T02:00:00+02:00'), now, 72)).toBe('2026-06-05T00:00:00Z');
     expect(keptExpiry(at(' 2026-06-05T00:00:00.250Z '), now, 72)).toBe('2026-06-05T00:00:00Z');
+  });
+});
+
+describe('latestExpiry', () => {
+  it("is the latest instant, whatever the zone, in prenv's form; unreadable values are skipped", () => {
+    expect(
+      latestExpiry(['2026-06-05T00:00:00Z', '2026-06-05T01:30:00+02:00', undefined, 'June 9, 2026', '3000']),
+    ).toBe('2026-06-05T00:00:00Z');
+    expect(latestExpiry(['2026-06-04T23:00:00-02:00', '2026-06-05T00:00:00Z'])).toBe('2026-06-05T01:00:00Z');
+    expect(latestExpiry(['', 'soon', undefined])).toBeUndefined();
+    expect(latestExpiry([])).toBeUndefined();
   });
 });
 

@@ -517,6 +517,23 @@ describe('deploy deploys only what changed, tagged', () => {
     expect(outcome.report.expiresAt).toBe('2025-03-06T12:00:00Z');
   });
 
+  it('renews an expiry only a lenient parser reads, and reports the renewed one as an instant', async () => {
+    const bogus = {
+      ...unchanged('pr-42-api', '1', {}),
+      tags: { ...unchanged('pr-42-api', '1', {}).tags, [TAG.expiresAt]: 'June 5, 2026' },
+    };
+    const world = await setup({ existing: [unchanged('pr-42-data', '0', {}), bogus] });
+
+    const outcome = await world.run();
+
+    expect(world.cdk.deployCalls.map((call) => call.stacks.map((stack) => stack.name))).toEqual([
+      ['pr-42-api'],
+    ]);
+    expect(world.cdk.deployCalls[0]?.stacks[0]?.tags[TAG.expiresAt]).toBe('2025-03-06T12:00:00Z');
+    // Not "June 5, 2026", which sorts after every ISO date and which the report file refuses.
+    expect(outcome.report.expiresAt).toBe('2025-03-06T12:00:00Z');
+  });
+
   it('passes only the changed stacks to the CDK, each with every prenv tag', async () => {
     const world = await setup({
       app: [...APP.slice(0, 1), { ...APP[1], name: 'pr-42-api', fingerprint: 'fp-api-new' }],
