@@ -22,7 +22,7 @@ import { DirectoryAssembly, readAssembly, writeTags } from './cdk-assembly.js';
 import { deploymentMethodFor, hotswappedResources } from './cdk-hotswap.js';
 import { maskOutputs, nameFromArn, renderMessage, stackNameOf, tailOf } from './cdk-messages.js';
 import { synthesizeApp, type ToolkitSynth } from './cdk-synth.js';
-import { deployIntervalMs } from './polling.js';
+import { deployPollMs } from './polling.js';
 
 type Listener = (message: IoMessage<unknown>) => void;
 type ToolkitLib = typeof import('@aws-cdk/toolkit-lib');
@@ -283,9 +283,9 @@ export class CdkToolkit implements Omit<CdkPort, 'diff'>, ToolkitSynth {
         },
         deploymentMethod: deploymentMethodFor(options.method, stacks[0]),
         concurrency,
-        // Unset (poll-interval-ms empty): spaced out by how many stacks deploy at once, so that
-        // together they keep within the account's CloudFormation read quota.
-        stackEventPollingInterval: this.options.pollIntervalMs ?? deployIntervalMs(concurrency),
+        // poll-interval-ms empty: spaced out by how many stacks deploy at once, so that together
+        // they keep within the account's CloudFormation read quota.
+        stackEventPollingInterval: deployPollMs(stacks, concurrency, this.options.pollIntervalMs),
       });
       return undefined;
     } catch (error) {

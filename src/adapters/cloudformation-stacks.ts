@@ -15,8 +15,6 @@ import type { AwsSession, Clock, StackInfo, StackResource, StacksPort } from '..
 import { clientConfig, credentialProvider } from './aws-config.js';
 import { settleIntervalMs } from './polling.js';
 
-export { DEPLOY_POLL_MS, SETTLE_POLL_MS } from './polling.js';
-
 /** CloudFormation through the AWS SDK. */
 export class CloudFormationStacks implements StacksPort {
   private readonly client: CloudFormationClient;

@@ -1,4 +1,7 @@
-/** prenv's CloudFormation polling intervals on AWS (no SDK here: run-plan imports them before any client loads). */
+/** prenv's CloudFormation polling intervals on AWS, for prenv's status waits and toolkit-lib's deploys (no SDK here). */
+
+import { TAG } from '../domain/ownership.js';
+import { parseWave, widestWave } from '../domain/waves.js';
 
 /**
  * How often prenv reads a stack's status while it changes (destroy, waits), unless poll-interval-ms
@@ -39,10 +42,25 @@ export const DEPLOY_POLL_MS = 2_500;
 export const DEPLOY_READS_PER_SECOND = 1;
 
 /**
- * toolkit-lib's interval when it deploys up to `concurrency` stacks at once: two reads (events and
- * status) per stack per interval. One stack: 2.5 s; two: 4 s; four: 8 s, where 2.5 s would be 3.2
- * reads/s and throttled (test/action/polling.test.ts).
+ * toolkit-lib's interval when it deploys `together` stacks at once (the widest wave of a deploy
+ * call): two reads (events and status) per stack per interval. One stack: 2.5 s; two: 4 s; four:
+ * 8 s, where 2.5 s would be 3.2 reads/s and throttled (test/action/polling.test.ts).
  */
-export function deployIntervalMs(concurrency: number): number {
-  return Math.max(DEPLOY_POLL_MS, (Math.max(1, concurrency) * 2 * 1000) / DEPLOY_READS_PER_SECOND);
+export function deployIntervalMs(together: number): number {
+  return Math.max(DEPLOY_POLL_MS, (Math.max(1, together) * 2 * 1000) / DEPLOY_READS_PER_SECOND);
+}
+
+/**
+ * toolkit-lib's polling interval for one deploy call: poll-interval-ms when set; otherwise by the
+ * widest wave of its stacks (those deploy together; a chain deploys one after another, though
+ * toolkit-lib may overlap neighbouring waves a little), at most `concurrency` at once.
+ */
+export function deployPollMs(
+  stacks: readonly { readonly tags: Readonly<Record<string, string>> }[],
+  concurrency: number,
+  pollIntervalMs: number | undefined,
+): number {
+  if (pollIntervalMs !== undefined) return pollIntervalMs;
+  const together = widestWave(stacks, (stack) => parseWave(stack.tags[TAG.wave]));
+  return deployIntervalMs(Math.min(together, concurrency));
 }

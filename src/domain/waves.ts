@@ -28,6 +28,13 @@ export function waveOf(
   return depth;
 }
 
+/** How many items share the most common wave: the most that can change at once (a chain: 1). */
+export function widestWave<T>(items: readonly T[], wave: (item: T) => number): number {
+  const counts = new Map<number, number>();
+  for (const item of items) counts.set(wave(item), (counts.get(wave(item)) ?? 0) + 1);
+  return Math.max(0, ...counts.values());
+}
+
 /** Groups items for deletion: dependents first (highest wave first), each group deletable in parallel. */
 export function deletionWaves<T>(items: readonly T[], wave: (item: T) => number): T[][] {
   const groups = new Map<number, T[]>();

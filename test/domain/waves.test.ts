@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deletionWaves, deployBatches, parseWave, waveOf } from '../../src/domain/waves.js';
+import { deletionWaves, deployBatches, parseWave, waveOf, widestWave } from '../../src/domain/waves.js';
 import { SynthError } from '../../src/errors.js';
 
 const stack = (name: string, ...dependencies: string[]) => ({ name, dependencies });
@@ -149,5 +149,30 @@ describe('deployBatches', () => {
       ['c'],
     ]);
     expect(batches([item('a', 0, 'a'), item('c', 0, 'c'), item('b', 0, 'b')])).toEqual([['a'], ['b'], ['c']]);
+  });
+});
+
+describe('widestWave', () => {
+  const wave = (item: { wave: number }) => item.wave;
+  it('is the size of the largest wave: four independent stacks 4, a chain of four 1', () => {
+    expect(
+      widestWave(
+        [0, 0, 0, 0].map((w) => ({ wave: w })),
+        wave,
+      ),
+    ).toBe(4);
+    expect(
+      widestWave(
+        [0, 1, 2, 3].map((w) => ({ wave: w })),
+        wave,
+      ),
+    ).toBe(1);
+    expect(
+      widestWave(
+        [0, 1, 1, 2, 1].map((w) => ({ wave: w })),
+        wave,
+      ),
+    ).toBe(3);
+    expect(widestWave([], wave)).toBe(0);
   });
 });
