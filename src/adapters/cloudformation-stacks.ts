@@ -79,10 +79,10 @@ export class CloudFormationStacks implements StacksPort {
         throw error;
       }
       if (stack === undefined || stack.StackStatus === 'DELETE_COMPLETE') return undefined;
-      if (!stack.StackStatus?.endsWith('_IN_PROGRESS') || this.clock.now().getTime() >= deadline) {
-        return toInfo(stack);
-      }
-      await this.clock.sleep(this.pollMs ?? settleIntervalMs(this.waiting));
+      const left = deadline - this.clock.now().getTime();
+      if (!stack.StackStatus?.endsWith('_IN_PROGRESS') || left <= 0) return toInfo(stack);
+      // The last sleep ends at the deadline, for one more read, rather than a whole interval past it.
+      await this.clock.sleep(Math.min(this.pollMs ?? settleIntervalMs(this.waiting), left));
     }
   }
 

@@ -136,4 +136,39 @@ describe('CloudFormationStacks polling a stack in progress, with the defaults (r
     for (const window of operations.windows) expect(clock - window.endsAt).toBeLessThanOrEqual(3_000);
     proxy.configure({});
   });
+
+  it('sleeps no further than its deadline: a 2 s wait reads at 0, 1.5 s and 2 s, then answers in progress', async () => {
+    let clock = 3_000_000;
+    const sleeps: number[] = [];
+    const fake: Clock = {
+      now: () => new Date(clock),
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        clock += ms;
+      },
+    };
+    const operations = stackOperationsInProgress({
+      msPerSecond: 1000,
+      seconds: { delete: 40 },
+      now: () => clock,
+    });
+    const cfn = new CloudFormationClient({
+      region: MOTO_ENV.AWS_REGION,
+      endpoint: moto.endpoint,
+      credentials,
+    });
+    const { StackId } = await cfn.send(
+      new CreateStackCommand({ StackName: 'pr-8-api', TemplateBody: TEMPLATE }),
+    );
+    cfn.destroy();
+    proxy.configure({ realism: [operations] });
+    const stacks = new CloudFormationStacks({ region: MOTO_ENV.AWS_REGION, credentials }, fake);
+
+    await stacks.delete(StackId ?? '');
+    const settled = await stacks.settle(StackId ?? '', 2_000);
+
+    expect(settled?.status).toBe('DELETE_IN_PROGRESS');
+    expect(sleeps).toEqual([1_500, 500]);
+    proxy.configure({});
+  });
 });
