@@ -48,7 +48,10 @@ export interface Inputs extends ReviewInputs {
   readonly commentAuthor: string;
   /** mode report: the report file to post (absolute). */
   readonly reportFile?: string;
-  /** How often stack status and events are read while stacks change; undefined: toolkit-lib's defaults. */
+  /**
+   * How often stack status and events are read while stacks change; undefined: prenv's defaults,
+   * which share the account's read quota (adapters/polling.ts).
+   */
   readonly pollIntervalMs?: number;
   /** A PR has an environment only while it carries this label. */
   readonly requireLabel?: string;

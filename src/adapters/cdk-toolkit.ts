@@ -31,7 +31,7 @@ type ToolkitLib = typeof import('@aws-cdk/toolkit-lib');
 export interface CdkToolkitOptions {
   /**
    * Milliseconds between reads of stack events and status while a stack changes (the input
-   * poll-interval-ms). @default deployIntervalMs: 2.5 s, longer when more than two stacks deploy at once
+   * poll-interval-ms). @default deployPollMs: 2.5 s, longer when several stacks deploy at once
    */
   readonly pollIntervalMs?: number;
   /** Output names or globs (the input hide-outputs) whose values are masked, beside secret-looking ones. */

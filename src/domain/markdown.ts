@@ -68,9 +68,7 @@ export function codeSpan(s: string): string {
  */
 export function unwrapCodeSpans(markdown: string): string {
   return markdown.replace(/(?<!`)(`+)(?!`)(.*?)(?<!`)\1(?!`)/g, (_span, _fence, inner: string) =>
-    inner.length > 2 && inner.startsWith(' ') && inner.endsWith(' ') && inner.trim() !== ''
-      ? inner.slice(1, -1)
-      : inner,
+    inner.startsWith(' ') && inner.endsWith(' ') && inner.trim() !== '' ? inner.slice(1, -1) : inner,
   );
 }
 

@@ -31,7 +31,10 @@ export function waveOf(
 /** How many items share the most common wave: the most that can change at once (a chain: 1). */
 export function widestWave<T>(items: readonly T[], wave: (item: T) => number): number {
   const counts = new Map<number, number>();
-  for (const item of items) counts.set(wave(item), (counts.get(wave(item)) ?? 0) + 1);
+  for (const item of items) {
+    const key = wave(item);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
   return Math.max(0, ...counts.values());
 }
 

@@ -1,6 +1,6 @@
 import { describeFinding } from '../domain/comment-infra.js';
 import { gateReason, type InfraChanges, securityFindings, statefulLosses } from '../domain/infra-diff.js';
-import { oneLine, unwrapCodeSpans } from '../domain/markdown.js';
+import { BREAK, oneLine, unwrapCodeSpans } from '../domain/markdown.js';
 import { sameLabel } from '../domain/plan.js';
 import { BlockedError, messageOf } from '../errors.js';
 import type { Assembly } from '../ports.js';
@@ -88,5 +88,5 @@ function logFindings(changes: InfraChanges, ports: DeployPorts): void {
 
 /** A rendered markdown line back to log text: code spans unwrapped. */
 function plain(markdown: string): string {
-  return oneLine(unwrapCodeSpans(markdown).replace(/\u200D/g, ''));
+  return oneLine(unwrapCodeSpans(markdown).replaceAll(BREAK, ''));
 }

@@ -1,5 +1,5 @@
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CloudFormationStacks } from '../../src/adapters/cloudformation-stacks.js';
 import { settleIntervalMs } from '../../src/adapters/polling.js';
 import type { Clock } from '../../src/ports.js';
@@ -30,52 +30,71 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-describe('CloudFormationStacks polling a stack in progress, with the defaults (real AWS)', () => {
-  it('notices the end of a 40 s delete within 1.5 s, reading under once a second', async () => {
-    // CloudFormation's time and prenv's sleeps run on one hand-moved clock: nothing here sleeps.
-    let clock = 1_000_000;
-    const sleeps: number[] = [];
-    const fake: Clock = {
-      now: () => new Date(clock),
-      sleep: async (ms) => {
-        sleeps.push(ms);
-        clock += ms;
-      },
-    };
-    const operations = stackOperationsInProgress({
-      msPerSecond: 1000,
-      seconds: { delete: 40 },
-      now: () => clock,
-    });
-    proxy.configure({ realism: [operations] });
-    const cfn = new CloudFormationClient({
-      region: MOTO_ENV.AWS_REGION,
-      endpoint: moto.endpoint,
-      credentials,
-    });
-    const { StackId } = await cfn.send(
-      new CreateStackCommand({ StackName: 'pr-5-api', TemplateBody: TEMPLATE }),
-    );
+/** Creates stacks on moto directly (not through the proxy); their ids. */
+async function createStacks(...names: string[]): Promise<string[]> {
+  const cfn = new CloudFormationClient({ region: MOTO_ENV.AWS_REGION, endpoint: moto.endpoint, credentials });
+  try {
+    const ids: string[] = [];
+    for (const name of names) {
+      const { StackId } = await cfn.send(new CreateStackCommand({ StackName: name, TemplateBody: TEMPLATE }));
+      ids.push(StackId ?? '');
+    }
+    return ids;
+  } finally {
     cfn.destroy();
-    const stacks = new CloudFormationStacks({ region: MOTO_ENV.AWS_REGION, credentials }, fake);
+  }
+}
 
-    await stacks.delete(StackId ?? '');
-    expect(await stacks.settle(StackId ?? '', 600_000)).toBeUndefined();
+/** A hand-moved clock: each sleep moves it on at once (nothing here sleeps), and is recorded. */
+function handClock(start: number) {
+  const state = { now: start, sleeps: [] as number[] };
+  const clock: Clock = {
+    now: () => new Date(state.now),
+    sleep: async (ms) => {
+      state.sleeps.push(ms);
+      state.now += ms;
+    },
+  };
+  return { state, clock };
+}
+
+/** The proxy keeps every delete DELETE_IN_PROGRESS for 40 CloudFormation seconds of `now`. */
+function fortySecondDeletes(now: () => number) {
+  const operations = stackOperationsInProgress({ msPerSecond: 1000, seconds: { delete: 40 }, now });
+  proxy.configure({ realism: [operations] });
+  return operations;
+}
+
+const adapter = (clock: Clock) =>
+  new CloudFormationStacks({ region: MOTO_ENV.AWS_REGION, credentials }, clock);
+
+describe('CloudFormationStacks polling a stack in progress, with the defaults (real AWS)', () => {
+  afterEach(() => proxy.configure({}));
+
+  it('notices the end of a 40 s delete within 1.5 s, reading under once a second', async () => {
+    // CloudFormation's time and prenv's sleeps run on one hand-moved clock.
+    const [id = ''] = await createStacks('pr-5-api');
+    const { state, clock } = handClock(1_000_000);
+    const operations = fortySecondDeletes(() => state.now);
+    const stacks = adapter(clock);
+
+    await stacks.delete(id);
+    expect(await stacks.settle(id, 600_000)).toBeUndefined();
 
     const [window] = operations.windows;
     expect(window?.status).toBe('DELETE_IN_PROGRESS');
-    const lag = clock - (window?.endsAt ?? 0);
+    const lag = state.now - (window?.endsAt ?? 0);
     expect(lag).toBeGreaterThanOrEqual(0);
     expect(lag).toBeLessThanOrEqual(1_500);
     expect((window?.reads ?? 0) / 40).toBeLessThanOrEqual(1);
-    expect(new Set(sleeps)).toEqual(new Set([1_500]));
-    proxy.configure({});
+    expect(new Set(state.sleeps)).toEqual(new Set([1_500]));
   });
 
   it('spaces the reads of six stacks deleting at once to 2 reads per second together', async () => {
+    const ids = await createStacks(...[1, 2, 3, 4, 5, 6].map((i) => `pr-6${i}-api`));
     // A virtual clock that moves only when every wait sleeps: then to the earliest wake-up.
-    let clock = 2_000_000;
-    let running = 6;
+    let now = 2_000_000;
+    let running = ids.length;
     const sleepers: { at: number; wake: () => void }[] = [];
     const sleeps: number[] = [];
     const advance = () => {
@@ -83,38 +102,20 @@ describe('CloudFormationStacks polling a stack in progress, with the defaults (r
       sleepers.sort((a, b) => a.at - b.at);
       const next = sleepers.shift();
       if (next === undefined) return;
-      clock = Math.max(clock, next.at);
+      now = Math.max(now, next.at);
       next.wake();
     };
-    const fake: Clock = {
-      now: () => new Date(clock),
+    const clock: Clock = {
+      now: () => new Date(now),
       sleep: (ms) =>
         new Promise<void>((wake) => {
           sleeps.push(ms);
-          sleepers.push({ at: clock + ms, wake });
+          sleepers.push({ at: now + ms, wake });
           advance();
         }),
     };
-    const operations = stackOperationsInProgress({
-      msPerSecond: 1000,
-      seconds: { delete: 40 },
-      now: () => clock,
-    });
-    const cfn = new CloudFormationClient({
-      region: MOTO_ENV.AWS_REGION,
-      endpoint: moto.endpoint,
-      credentials,
-    });
-    const ids: string[] = [];
-    for (let i = 1; i <= running; i++) {
-      const { StackId } = await cfn.send(
-        new CreateStackCommand({ StackName: `pr-6${i}-api`, TemplateBody: TEMPLATE }),
-      );
-      ids.push(StackId ?? '');
-    }
-    cfn.destroy();
-    proxy.configure({ realism: [operations] });
-    const stacks = new CloudFormationStacks({ region: MOTO_ENV.AWS_REGION, credentials }, fake);
+    const operations = fortySecondDeletes(() => now);
+    const stacks = adapter(clock);
 
     for (const id of ids) await stacks.delete(id);
     const settled = await Promise.all(
@@ -133,42 +134,19 @@ describe('CloudFormationStacks polling a stack in progress, with the defaults (r
     expect(settleIntervalMs(6)).toBe(3_000);
     const reads = operations.windows.reduce((sum, window) => sum + window.reads, 0);
     expect(reads / 40).toBeLessThanOrEqual(2 + 6 / 40);
-    for (const window of operations.windows) expect(clock - window.endsAt).toBeLessThanOrEqual(3_000);
-    proxy.configure({});
+    for (const window of operations.windows) expect(now - window.endsAt).toBeLessThanOrEqual(3_000);
   });
 
   it('sleeps no further than its deadline: a 2 s wait reads at 0, 1.5 s and 2 s, then answers in progress', async () => {
-    let clock = 3_000_000;
-    const sleeps: number[] = [];
-    const fake: Clock = {
-      now: () => new Date(clock),
-      sleep: async (ms) => {
-        sleeps.push(ms);
-        clock += ms;
-      },
-    };
-    const operations = stackOperationsInProgress({
-      msPerSecond: 1000,
-      seconds: { delete: 40 },
-      now: () => clock,
-    });
-    const cfn = new CloudFormationClient({
-      region: MOTO_ENV.AWS_REGION,
-      endpoint: moto.endpoint,
-      credentials,
-    });
-    const { StackId } = await cfn.send(
-      new CreateStackCommand({ StackName: 'pr-8-api', TemplateBody: TEMPLATE }),
-    );
-    cfn.destroy();
-    proxy.configure({ realism: [operations] });
-    const stacks = new CloudFormationStacks({ region: MOTO_ENV.AWS_REGION, credentials }, fake);
+    const [id = ''] = await createStacks('pr-8-api');
+    const { state, clock } = handClock(3_000_000);
+    fortySecondDeletes(() => state.now);
+    const stacks = adapter(clock);
 
-    await stacks.delete(StackId ?? '');
-    const settled = await stacks.settle(StackId ?? '', 2_000);
+    await stacks.delete(id);
+    const settled = await stacks.settle(id, 2_000);
 
     expect(settled?.status).toBe('DELETE_IN_PROGRESS');
-    expect(sleeps).toEqual([1_500, 500]);
-    proxy.configure({});
+    expect(state.sleeps).toEqual([1_500, 500]);
   });
 });

@@ -11,8 +11,8 @@ import {
   reportFile,
 } from '../../src/domain/report-file.js';
 import { type PostReportRequest, postReport } from '../../src/workflows/post-report.js';
-import { Reporter } from '../../src/workflows/reporter.js';
-import { FakeClock, FakeGitHub, FakeLog, FakeStep } from '../support/fake-ports.js';
+import { FakeClock, FakeGitHub } from '../support/fake-ports.js';
+import { reporterWorld } from '../support/reporter-world.js';
 
 /**
  * Mode report (the second job of the hardened layout) through fakes of our ports: a real report
@@ -113,15 +113,7 @@ async function run(options: Case) {
   const github = new FakeGitHub();
   await github.createDeployment(EARLIER);
   github.calls.length = 0;
-  const log = new FakeLog();
-  const step = new FakeStep();
-  const reporter = new Reporter({
-    github,
-    step,
-    log,
-    comment: true,
-    ...(options.noRunUrl ? {} : { runUrl: RUN }),
-  });
+  const { log, step, reporter } = reporterWorld(github, options.noRunUrl ? {} : { runUrl: RUN });
   const request = Object.fromEntries(
     Object.entries({
       repository: 'acme/invoices',
